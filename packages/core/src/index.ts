@@ -1,0 +1,74 @@
+/**
+ * @mine/core: mutual-information estimators, data ingestion and a seeded RNG.
+ * Pure TypeScript; runs in Node and in browsers.
+ *
+ * ```ts
+ * import { Dataset, selectXY, estimate } from '@mine/core';
+ * const ds = Dataset.parse(csvText);
+ * const { x, y } = selectXY(ds, 'x*', 'target');
+ * const r = await estimate(x, y, { estimator: 'ksg', k: 3, seed: 1 });
+ * console.log(r.value, r.units, r.diagnostics);
+ * ```
+ */
+import { BUILTIN_ESTIMATORS } from './estimators/index.js';
+import { registerEstimator } from './registry.js';
+
+for (const def of BUILTIN_ESTIMATORS) registerEstimator(def);
+
+export type * from './interface.js';
+export { MineError, isMineError, type MineErrorCode, type ErrorLocation } from './errors.js';
+export { Rng } from './rng.js';
+export { commonParams, type CommonParams } from './params.js';
+export {
+  estimate,
+  runEstimator,
+  registerEstimator,
+  getEstimator,
+  listEstimators,
+  toUnits,
+  type EstimateConfig,
+  type EstimatorDefinition,
+  type RawEstimate,
+  type RunContext,
+} from './registry.js';
+export { toVariable, standardize, column, fromColumns, hstack, takeRows } from './variable.js';
+export * from './estimators/index.js';
+export { ksgParams } from './estimators/ksg.js';
+export { mixedParams } from './estimators/mixed.js';
+export { gaussianParams } from './estimators/gaussian.js';
+export { copulaParams } from './estimators/copula.js';
+export {
+  discreteParams,
+  entropy,
+  jointEntropy,
+  conditionalEntropy,
+  entropies,
+  encodeSymbols,
+  mutualInformationFromCodes,
+} from './estimators/discrete.js';
+export {
+  nmiParams,
+  amiParams,
+  normalizedMutualInformation,
+  adjustedMutualInformation,
+  expectedMutualInformation,
+} from './estimators/labels.js';
+export {
+  Dataset,
+  selectXY,
+  DESCRIBE_DISTINCT_CAP,
+  type Column,
+  type ColumnInput,
+  type ColumnSummary,
+  type PreviewCell,
+  type ParseOptions,
+} from './data/dataset.js';
+export * as samplers from './samplers/index.js';
+export { digamma, lgamma, normalQuantile, normalCdf } from './math/special.js';
+export {
+  permutationTest,
+  rankFeatures,
+  type PermutationTestOptions,
+  type FeatureScore,
+} from './applications.js';
+export { estimateResultSchema, diagnosticSchema } from './result-schema.js';
