@@ -7,7 +7,9 @@
 //              I(temp; humidity) = −½ ln(1 − ρ²) = 0.7538 nats
 //   load     = ((temp − 20) / 5)³ + 0.1·N(0,1)   (a monotone, non-linear reading)
 //   noise    ~ N(0, 1), independent of everything: I = 0
-//   status   'cold' | 'ok' | 'hot' from temp + N(0, 2²) against 15 and 25 (a categorical column)
+//   status   'cold' | 'ok' | 'hot' from temp + N(0, 2²) against 15 and 25 (a categorical column);
+//            I(status; temp) by quadrature in run.mjs
+// Five decimals keep rounding ties rare (KSG reports ties as a diagnostic).
 import { Rng } from '../dist/rng.js';
 
 const rng = new Rng(2026);
@@ -20,6 +22,6 @@ for (let i = 0; i < n; i++) {
   const noise = rng.normal();
   const t = temp + 2 * rng.normal();
   const status = t < 15 ? 'cold' : t > 25 ? 'hot' : 'ok';
-  rows.push([temp.toFixed(3), humidity.toFixed(3), load.toFixed(4), noise.toFixed(4), status].join(','));
+  rows.push([temp.toFixed(5), humidity.toFixed(5), load.toFixed(6), noise.toFixed(6), status].join(','));
 }
 process.stdout.write(rows.join('\n') + '\n');

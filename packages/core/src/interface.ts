@@ -78,6 +78,8 @@ export type DiagnosticCode =
   | 'DIVERGED'
   | 'NOT_CONVERGED'
   | 'OVERFITTING'
+  /** Some rows could not be used (e.g. a label seen once, for `mixed`); `data.droppedRows` says how many. */
+  | 'DROPPED_ROWS'
   /** A value was set by the estimator's own rule, e.g. which side is discrete. */
   | 'AUTO_CHOICE'
   | 'OTHER';

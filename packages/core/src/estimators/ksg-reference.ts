@@ -14,12 +14,11 @@ import { digammaInt } from '../math/special.js';
 
 export { ksgPrepare } from './ksg.js';
 
-/** Max-norm distance between rows i and j of v. */
-function dist(v: Variable, i: number, j: number): number {
-  const d = v.d;
+/** Max-norm distance between rows i and j of a row-major n×d array. */
+function dist(data: Float64Array, d: number, i: number, j: number): number {
   let m = 0;
   for (let c = 0; c < d; c++) {
-    const a = Math.abs(v.data[j * d + c]! - v.data[i * d + c]!);
+    const a = Math.abs(data[j * d + c]! - data[i * d + c]!);
     if (a > m) m = a;
   }
   return m;
@@ -53,8 +52,8 @@ export function ksgBruteForce(x: Variable, y: Variable, k: number, algorithm: 1 
   for (let i = 0; i < n; i++) {
     let count = 0;
     for (let j = 0; j < n; j++) {
-      const ax = dist(x, i, j);
-      const ay = dist(y, i, j);
+      const ax = dist(x.data, x.d, i, j);
+      const ay = dist(y.data, y.d, i, j);
       distX[j] = ax;
       distY[j] = ay;
       if (j === i) continue;

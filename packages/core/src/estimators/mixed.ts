@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runCooperatively, runToEnd } from '../cooperative.js';
 import { MineError, throwIfAborted } from '../errors.js';
 import type { Diagnostic, Variable } from '../interface.js';
 import { KdTree, SortedAxis } from '../math/kdtree.js';
@@ -7,6 +8,7 @@ import { commonParams } from '../params.js';
 import type { EstimatorDefinition } from '../registry.js';
 import { Rng } from '../rng.js';
 import { assertNotConstant, takeRows } from '../variable.js';
+import { encodeSymbols } from './discrete.js';
 import { columnTies, continuousDiagnostics, looksDiscrete, prepareContinuous } from './ksg.js';
 
 /**
@@ -35,46 +37,6 @@ export type MixedParams = z.output<typeof mixedParams>;
 const JITTER = 1e-10;
 /** Rows between abort checks. */
 const CHUNK = 2048;
-/** With a signal, yield to the event loop after this many ms of work so an abort can be delivered. */
-const YIELD_MS = 100;
-
-/**
- * Codes the rows of a (possibly multi-column) discrete variable as joint
- * symbols 0..C−1, numbered in order of first appearance. Values are compared
- * exactly (1 and 1.0 are the same symbol; 1 and 1.0000001 are not).
- */
-export function jointSymbols(v: Variable): { codes: Int32Array; classes: number } {
-  const { n, d, data } = v;
-  const codes = new Int32Array(n);
-  if (d === 1) {
-    const map = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      // Map keys compare with SameValueZero, so −0 and 0 are one symbol.
-      const key = data[i]!;
-      let c = map.get(key);
-      if (c === undefined) {
-        c = map.size;
-        map.set(key, c);
-      }
-      codes[i] = c;
-    }
-    return { codes, classes: map.size };
-  }
-  const map = new Map<string, number>();
-  const row = new Array<number>(d);
-  for (let i = 0; i < n; i++) {
-    // `+ 0` turns −0 into 0, so the string keys agree with the 1-D case.
-    for (let j = 0; j < d; j++) row[j] = data[i * d + j]! + 0;
-    const key = row.join(',');
-    let c = map.get(key);
-    if (c === undefined) {
-      c = map.size;
-      map.set(key, c);
-    }
-    codes[i] = c;
-  }
-  return { codes, classes: map.size };
-}
 
 /** Result of `mixedFromPrepared`. */
 export interface MixedCore {
@@ -160,20 +122,30 @@ function* mixedSteps(c: Variable, labels: ArrayLike<number>, k: number): Generat
       yield;
     }
   }
-  // m_i = #{j ≠ i : ‖c_j − c_i‖∞ ≤ d_i} over all kept rows: Ross's count "including
-  // the k-th neighbour itself". scikit-learn counts d < nextafter(d_i, 0)... i.e.
-  // d < d_i, including i itself; without distance ties the two are equal.
+  // m_i = #{j ≠ i : ‖c_j − c_i‖∞ ≤ d_i} over all kept rows: Ross's count, which
+  // includes the k'-th neighbour itself. scikit-learn queries radius
+  // nextafter(d_i, 0) with "≤", which counts #{j : dist < d_i} with i itself
+  // included; without distance ties at d_i the two are equal.
   const d = cc.d;
-  let count: (t: number) => number;
+  const m = new Int32Array(used);
   if (d === 1) {
     const axis = new SortedAxis(cc.data);
-    count = (t) => axis.countWithin(cc.data[t]!, radius[t]!, false) - 1;
+    for (let t = 0; t < used; t++) {
+      m[t] = axis.countWithin(cc.data[t]!, radius[t]!, false) - 1;
+      if ((t + 1) % CHUNK === 0) yield;
+    }
   } else {
+    // Queried in tree order (cache-friendly), stored by row.
     const tree = new KdTree(cc.data, used, d);
-    count = (t) => tree.countWithin(cc.data, t * d, radius[t]!, false) - 1;
+    const order = tree.rowsInTreeOrder();
+    for (let p = 0; p < used; p++) {
+      const t = order[p]!;
+      m[t] = tree.countWithin(cc.data, t * d, radius[t]!, false) - 1;
+      if ((p + 1) % CHUNK === 0) yield;
+    }
   }
   // Ross (2014), eq. (2): I = ψ(N) + ⟨ψ(k)⟩ − ⟨ψ(N_c)⟩ − ⟨ψ(m)⟩, with the
-  // per-class k' = min(k, N_c − 1) inside the average.
+  // per-class k' = min(k, N_c − 1) inside the average; summed in row order.
   let sK = 0;
   let sNc = 0;
   let sM = 0;
@@ -182,8 +154,7 @@ function* mixedSteps(c: Variable, labels: ArrayLike<number>, k: number): Generat
     sK += digammaInt(Math.min(k, nc - 1));
     sNc += digammaInt(nc);
     // m ≥ k' ≥ 1: the k' within-class neighbours are inside the radius.
-    sM += digammaInt(count(t));
-    if ((t + 1) % CHUNK === 0) yield;
+    sM += digammaInt(m[t]!);
   }
   const value = digammaInt(used) + (sK - sNc - sM) / used;
   return { value, used, dropped: n - used, classes };
@@ -206,14 +177,8 @@ function* mixedSteps(c: Variable, labels: ArrayLike<number>, k: number): Generat
  * @param k neighbours within the class, ≥ 1.
  */
 export function mixedFromPrepared(c: Variable, labels: ArrayLike<number>, k: number): MixedCore {
-  const it = mixedSteps(c, labels, k);
-  for (;;) {
-    const r = it.next();
-    if (r.done) return r.value;
-  }
+  return runToEnd(mixedSteps(c, labels, k));
 }
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 function isIntegerColumn(v: Variable): boolean {
   for (let i = 0; i < v.data.length; i++) if (!Number.isInteger(v.data[i]!)) return false;
@@ -259,7 +224,7 @@ function autoSide(x: Variable, y: Variable): { side: 'x' | 'y'; why: string } {
  * relative scale 1e-10) when it has ties.
  *
  * Diagnostics: AUTO_CHOICE (which side `auto` took), TIES / JITTER_ADDED /
- * LOOKS_DISCRETE on the continuous side, MANY_SYMBOLS (or OTHER, when few)
+ * LOOKS_DISCRETE on the continuous side, DROPPED_ROWS
  * when rows with a unique label were left out.
  * Details: `classes` (label values used), `droppedRows` (unique-label rows left out).
  */
@@ -302,29 +267,17 @@ export const mixedEstimator: EstimatorDefinition<typeof mixedParams> = {
     const label = side === 'x' ? x : y;
     const cont = side === 'x' ? y : x;
     assertNotConstant(cont);
-    const { codes } = jointSymbols(label);
+    const { codes } = encodeSymbols(label);
     const ties = columnTies(cont);
     const jitter = ties.some((t) => t.tiedFraction > 0) ? JITTER : 0;
-    const prepared = prepareContinuous(cont, { standardize: true, jitter }, jitter > 0 ? new Rng(params.seed) : null);
+    const prepared = prepareContinuous(cont, { standardize: true, jitter }, jitter > 0 ? new Rng(params.seed) : null, ties);
     diagnostics.push(...continuousDiagnostics(ties, cont.n, jitter, cont.categorical));
 
-    const it = mixedSteps(prepared.v, codes, params.k);
-    let last = performance.now();
-    let r = it.next();
-    while (!r.done) {
-      throwIfAborted(ctx.signal);
-      if (ctx.signal && performance.now() - last > YIELD_MS) {
-        await yieldToEventLoop();
-        last = performance.now();
-        throwIfAborted(ctx.signal);
-      }
-      r = it.next();
-    }
-    const core = r.value;
+    const core = await runCooperatively(mixedSteps(prepared.v, codes, params.k), ctx.signal);
     if (core.dropped > 0) {
       const frac = core.dropped / cont.n;
       diagnostics.push({
-        code: frac > 0.05 ? 'MANY_SYMBOLS' : 'OTHER',
+        code: 'DROPPED_ROWS',
         severity: frac > 0.05 ? 'warning' : 'info',
         message: `${core.dropped} row(s) whose ${side} label occurs only once were left out (${(100 * frac).toFixed(1)}% of rows)`,
         data: { droppedRows: core.dropped, fraction: frac },

@@ -53,6 +53,7 @@ export class KdTree {
   // Reused work buffers (queries are not re-entrant; JS is single-threaded).
   private stackNode: Int32Array;
   private stackDist: Float64Array;
+  private activeDims: Int32Array;
 
   /**
    * @param data row-major n×d coordinates (read, not kept: the tree copies them).
@@ -85,10 +86,10 @@ export class KdTree {
       const src = perm[p]! * d;
       for (let c = 0; c < d; c++) this.pts[p * d + c] = data[src + c]!;
     }
-    // A depth-first stack never holds more than (depth + 1) pending siblings plus the current node.
+    // Depth-first: at most one pending sibling per level plus the two children just pushed (≤ depth + 2).
     this.stackNode = new Int32Array(2 * (depth + 2));
     this.stackDist = new Float64Array(2 * (depth + 2));
-    this.stackDist[0] = 0;
+    this.activeDims = new Int32Array(d);
   }
 
   private build(data: Float64Array, perm: Int32Array, node: number, s: number, e: number): void {
@@ -262,6 +263,9 @@ export class KdTree {
    * @param q coordinates, read from `q[qo .. qo+d)`.
    */
   countWithin(q: Float64Array, qo: number, r: number, strict: boolean): number {
+    if (!(r >= 0)) return 0;
+    // Both modes as a strict test: for doubles, x ≤ r ⇔ x < nextUp(r).
+    const rr = strict ? r : nextUp(r);
     const d = this.d;
     const pts = this.pts;
     const lo = this.boxLo;
@@ -270,6 +274,7 @@ export class KdTree {
     const nodeEnd = this.nodeEnd;
     const leafSize = this.leafSize;
     const sn = this.stackNode;
+    const act = this.activeDims;
     let sp = 0;
     sn[sp++] = 0;
     let total = 0;
@@ -277,39 +282,38 @@ export class KdTree {
       const node = sn[--sp]!;
       const s = nodeStart[node]!;
       const e = nodeEnd[node]!;
-      // Nearest and farthest max-norm distance from q to the box (exact bounds, see the module comment).
+      // Nearest max-norm distance from q to the box, and the coordinates in
+      // which the box is not entirely within rr of q (exact bounds: see the module comment).
       const b = node * d;
       let mn = 0;
-      let mx = 0;
+      let nAct = 0;
       for (let c = 0; c < d; c++) {
         const v = q[qo + c]!;
         const a = lo[b + c]! - v;
         const h = hi[b + c]! - v;
         if (a > mn) mn = a;
         else if (-h > mn) mn = -h;
-        const fa = a < 0 ? -a : a;
-        const fh = h < 0 ? -h : h;
-        const f = fa > fh ? fa : fh;
-        if (f > mx) mx = f;
+        if (-a >= rr || h >= rr || a >= rr || -h >= rr) act[nAct++] = c;
       }
-      if (strict ? mn >= r : mn > r) continue;
-      if (strict ? mx < r : mx <= r) {
+      if (mn >= rr) continue;
+      if (nAct === 0) {
         total += e - s;
         continue;
       }
       if (e - s <= leafSize) {
+        // Only the coordinates where the box pokes out of the ball can exclude a point.
         for (let p = s; p < e; p++) {
           const base = p * d;
-          let inside = true;
-          for (let c = 0; c < d; c++) {
-            let diff = pts[base + c]! - q[qo + c]!;
-            if (diff < 0) diff = -diff;
-            if (strict ? diff >= r : diff > r) {
-              inside = false;
+          let inside = 1;
+          for (let t = 0; t < nAct; t++) {
+            const c = act[t]!;
+            const diff = pts[base + c]! - q[qo + c]!;
+            if (diff >= rr || -diff >= rr) {
+              inside = 0;
               break;
             }
           }
-          if (inside) total++;
+          total += inside;
         }
         continue;
       }
@@ -318,6 +322,18 @@ export class KdTree {
     }
     return total;
   }
+}
+
+const nextUpF64 = new Float64Array(1);
+const nextUpI64 = new BigInt64Array(nextUpF64.buffer);
+
+/** The smallest double greater than x, for finite x ≥ 0 (+∞ stays +∞). Same-buffer views, so endianness does not matter. */
+export function nextUp(x: number): number {
+  if (x === Infinity) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  nextUpF64[0] = x;
+  nextUpI64[0]! += 1n;
+  return nextUpF64[0]!;
 }
 
 /**
