@@ -1,0 +1,233 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { createReferenceKernels, loadWasmKernels, type ActLike, type Kernels } from '../src/index.js';
+import { EPS32, U32, randomArray, rng, worstRatio } from './helpers.js';
+
+// Differential tests: wasm GEMM against the TS reference on shapes that are
+// and are not multiples of the micro-tile (5×8) and SIMD width (4), in every
+// transpose variant, with and without accumulation, with the fused epilogue;
+// and the reference against an exact float64 product.
+//
+// Tolerance per entry (Higham, "Accuracy and Stability of Numerical
+// Algorithms", §3.1: recursive summation of k products has error
+// ≤ γ_k Σ|a||b| with γ_k ≈ k·u): the wasm sum of k float32 products has
+// error ≤ k·u·Σ_p|a_ip||b_pj|; the reference (float64, one rounding) ≤ u·|c|;
+// accumulate and bias each add one more rounding of |C_old| and |bias|.
+// We allow (k + 2)·eps32 = 2(k + 2)·u times Σ|a||b| + |C_old| + |bias|: twice
+// the bound, so a failure means a real error (a wrong element is off by
+// O(Σ|a||b|), a million times more).
+
+const SMALL = [1, 2, 3, 5, 7, 8, 13, 17];
+const ALL = [1, 2, 3, 5, 7, 8, 13, 17, 64, 100, 129];
+
+interface Case {
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+  accumulate: boolean;
+  act?: ActLike;
+  bias?: boolean;
+}
+
+let wasm: Kernels;
+let ref: Kernels;
+beforeAll(async () => {
+  wasm = await loadWasmKernels();
+  ref = createReferenceKernels();
+});
+
+/** Runs one case on both backends; returns the worst error/tolerance ratio. */
+function runCase(c: Case, seed: number): number {
+  const rand = rng(seed);
+  const { m, k, n } = c;
+  const A = randomArray(rand, m * k);
+  const B = randomArray(rand, k * n);
+  const C0 = randomArray(rand, m * n);
+  const bias = c.bias ? randomArray(rand, n) : null;
+  const out: Float32Array[] = [];
+  for (const K of [wasm, ref]) {
+    const h = K.heap;
+    const mark = h.mark();
+    const a = h.allocFrom(A), b = h.allocFrom(B), cc = h.allocFrom(C0);
+    const bb = bias ? h.allocFrom(bias) : 0;
+    if (c.act !== undefined || bias) K.gemmBiasAct(a, b, bb, cc, m, k, n, c.act ?? 'linear', c.transA, c.transB, c.accumulate);
+    else K.gemm(a, b, cc, m, k, n, c.transA, c.transB, c.accumulate);
+    out.push(h.read(cc, m * n));
+    h.reset(mark);
+  }
+  // Σ_p |op(A)_ip| |op(B)_pj| per entry
+  const absSum = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) {
+        const av = A[c.transA ? p * m + i : i * k + p] as number;
+        const bv = B[c.transB ? j * k + p : p * n + j] as number;
+        s += Math.abs(av * bv);
+      }
+      absSum[i * n + j] = s + (c.accumulate ? Math.abs(C0[i * n + j] as number) : 0) + (bias ? Math.abs(bias[j] as number) : 0);
+    }
+  // elu/tanh add the exp kernel's error (≤ 2 eps32 absolute on values of size ≤ 1).
+  const actSlack = c.act === 'elu' || c.act === 'tanh' ? 2 * EPS32 : 0;
+  return worstRatio(out[0] as Float32Array, out[1] as Float32Array, (i) => (k + 2) * EPS32 * (absSum[i] as number) + actSlack + 1e-30);
+}
+
+const variants: [boolean, boolean, string][] = [
+  [false, false, 'NN'],
+  [false, true, 'NT'],
+  [true, false, 'TN'],
+  [true, true, 'TT'],
+];
+
+describe('gemm: wasm vs reference', () => {
+  for (const [transA, transB, name] of variants) {
+    test(`${name}: every m, k, n in {${SMALL.join(',')}}, accumulate off and on`, () => {
+      let worst = 0;
+      let seed = 1;
+      for (const m of SMALL)
+        for (const k of SMALL)
+          for (const n of SMALL)
+            for (const accumulate of [false, true]) worst = Math.max(worst, runCase({ m, k, n, transA, transB, accumulate }, seed++));
+      expect(worst).toBeLessThanOrEqual(1);
+    });
+
+    test(`${name}: 40 random shapes from {${ALL.join(',')}}`, () => {
+      const rand = rng(1000 + Number(transA) * 2 + Number(transB));
+      const pick = (): number => ALL[Math.floor(rand() * ALL.length)] as number;
+      let worst = 0;
+      for (let t = 0; t < 40; t++) {
+        const c: Case = { m: pick(), k: pick(), n: pick(), transA, transB, accumulate: rand() < 0.5 };
+        const r = runCase(c, 5000 + t);
+        if (r > 1) throw new Error(`case ${JSON.stringify(c)}: error ${r.toFixed(2)}× the tolerance`);
+        worst = Math.max(worst, r);
+      }
+      expect(worst).toBeLessThanOrEqual(1);
+    });
+  }
+
+  test('shapes crossing the blocking boundaries (MC = 60, KC = 256, NC = 512)', () => {
+    const shapes: [number, number, number][] = [
+      [130, 300, 17], // several A blocks, two k blocks (C accumulated across them)
+      [7, 300, 520], // two n blocks, partial last panel
+      [61, 257, 9],
+      [256, 513, 8],
+    ];
+    for (const [m, k, n] of shapes)
+      for (const [transA, transB] of variants)
+        for (const accumulate of [false, true]) expect(runCase({ m, k, n, transA, transB, accumulate }, m * 7 + k)).toBeLessThanOrEqual(1);
+  });
+
+  test('k = 0: C = 0, or unchanged with accumulate (n = 1 goes through the gemv path)', () => {
+    for (const K of [wasm, ref])
+      for (const [m, n] of [[2, 3], [6, 1]] as const)
+        for (const transA of [false, true]) {
+          const h = K.heap;
+          const mark = h.mark();
+          const a = h.alloc(0), b = h.alloc(0), c = h.allocFrom([1, 2, 3, 4, 5, 6]);
+          K.gemm(a, b, c, m, 0, n, transA, false, true);
+          expect(Array.from(h.read(c, 6))).toEqual([1, 2, 3, 4, 5, 6]);
+          K.gemm(a, b, c, m, 0, n, transA);
+          expect(Array.from(h.read(c, 6))).toEqual([0, 0, 0, 0, 0, 0]);
+          h.reset(mark);
+        }
+  });
+
+  test('m = 0 or n = 0 write nothing', () => {
+    const h = wasm.heap;
+    const mark = h.mark();
+    const a = h.allocFrom([1, 2, 3]), b = h.allocFrom([1, 2, 3]), guard = h.allocFrom([7, 7, 7, 7]);
+    wasm.gemm(a, b, guard, 0, 3, 1);
+    wasm.gemm(a, b, guard, 1, 3, 0);
+    expect(Array.from(h.read(guard, 4))).toEqual([7, 7, 7, 7]);
+    h.reset(mark);
+  });
+
+  test('writes only the m×n block of C (no spill past partial tiles)', () => {
+    const h = wasm.heap;
+    const mark = h.mark();
+    const [m, k, n] = [7, 5, 13];
+    const rand = rng(3);
+    const a = h.allocFrom(randomArray(rand, m * k)), b = h.allocFrom(randomArray(rand, k * n));
+    const region = h.allocFrom(new Float32Array(m * n + 8).fill(-123)); // C then 8 guard floats
+    wasm.gemm(a, b, region, m, k, n);
+    const after = h.read(region, m * n + 8);
+    expect(Array.from(after.subarray(m * n))).toEqual(new Array(8).fill(-123));
+    h.reset(mark);
+  });
+});
+
+describe('gemmBiasAct / linearAct: fused epilogue', () => {
+  for (const act of ['linear', 'relu', 'elu', 'tanh'] as const) {
+    test(`${act}: wasm vs reference, all variants, bias and accumulate`, () => {
+      let worst = 0;
+      let seed = 77;
+      for (const [m, k, n] of [[1, 1, 1], [5, 8, 8], [7, 3, 13], [64, 17, 100], [13, 300, 9], [37, 20, 1], [6, 0, 1], [3, 0, 5]] as const)
+        for (const [transA, transB] of variants)
+          for (const accumulate of [false, true])
+            worst = Math.max(worst, runCase({ m, k, n, transA, transB, accumulate, act, bias: true }, seed++));
+      expect(worst).toBeLessThanOrEqual(1);
+    });
+  }
+
+  test('linearAct(x, w, b, y) = act(x·w + b) as three separate kernels', () => {
+    for (const K of [wasm, ref]) {
+      const h = K.heap;
+      const mark = h.mark();
+      const rand = rng(9);
+      const [rows, inDim, outDim] = [33, 10, 21];
+      const x = h.allocFrom(randomArray(rand, rows * inDim)), w = h.allocFrom(randomArray(rand, inDim * outDim));
+      const b = h.allocFrom(randomArray(rand, outDim));
+      const y1 = h.alloc(rows * outDim), y2 = h.alloc(rows * outDim);
+      K.linearAct(x, w, b, y1, rows, inDim, outDim, 'tanh');
+      K.gemm(x, w, y2, rows, inDim, outDim);
+      K.biasAct(y2, b, y2, rows, outDim, 'tanh');
+      const r1 = h.read(y1, rows * outDim), r2 = h.read(y2, rows * outDim);
+      expect(worstRatio(r1, r2, () => 4 * EPS32)).toBeLessThanOrEqual(1);
+      h.reset(mark);
+    }
+  });
+});
+
+describe('reference gemm vs exact float64 product', () => {
+  test('random shapes, all variants: one float32 rounding of the exact result', () => {
+    const rand = rng(42);
+    for (let t = 0; t < 24; t++) {
+      const m = 1 + Math.floor(rand() * 40), k = 1 + Math.floor(rand() * 40), n = 1 + Math.floor(rand() * 40);
+      const [transA, transB] = variants[t % 4] as [boolean, boolean, string];
+      const A = randomArray(rand, m * k), B = randomArray(rand, k * n);
+      const h = ref.heap;
+      const mark = h.mark();
+      const a = h.allocFrom(A), b = h.allocFrom(B), c = h.alloc(m * n);
+      ref.gemm(a, b, c, m, k, n, transA, transB);
+      const got = h.read(c, m * n);
+      h.reset(mark);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let exact = 0, abs = 0; // float64 products of float32 values are exact; the k-term sum errs by ≤ k·2^-53·Σ|ab|
+          for (let p = 0; p < k; p++) {
+            const v = (A[transA ? p * m + i : i * k + p] as number) * (B[transB ? j * k + p : p * n + j] as number);
+            exact += v;
+            abs += Math.abs(v);
+          }
+          expect(Math.abs((got[i * n + j] as number) - exact)).toBeLessThanOrEqual(U32 * Math.abs(exact) + k * 2 ** -52 * abs + 1e-45);
+        }
+    }
+  });
+});
+
+describe('gemm argument checks', () => {
+  test('rejects out-of-heap ranges, negative or fractional dimensions, and C overlapping A', () => {
+    for (const K of [wasm, ref]) {
+      const h = K.heap;
+      const mark = h.mark();
+      const a = h.alloc(6), b = h.alloc(6), c = h.alloc(4);
+      expect(() => K.gemm(a, b, c, 2, 3, 3)).toThrow(RangeError); // C needs 6 floats, has 4 before the heap top
+      expect(() => K.gemm(a, b, c, -1, 3, 2)).toThrow(RangeError);
+      expect(() => K.gemm(a, b, c, 1.5, 3, 2)).toThrow(RangeError);
+      expect(() => K.gemm(a, b, a, 2, 3, 2)).toThrow(/overlap/);
+      expect(() => K.gemmBiasAct(a, b, 0, c, 2, 3, 2, 'swish' as ActLike)).toThrow(TypeError);
+      h.reset(mark);
+    }
+  });
+});
