@@ -72,3 +72,20 @@ export {
   type FeatureScore,
 } from './applications.js';
 export { estimateResultSchema, diagnosticSchema } from './result-schema.js';
+export {
+  mineParams,
+  dvParams,
+  nwjParams,
+  infonceParams,
+  smileParams,
+  autoParams,
+  neuralParamsSchema,
+  autoChoice,
+  AUTO_KSG_MAX_DIMS,
+  type NeuralParams,
+} from './neural/estimators.js';
+export { createTrainer, wasmBackendAvailable, type CreateTrainerOptions } from './neural/backends.js';
+export { initParams, paramShapes, paramCount, criticLayout, type ParamShape } from './neural/critic.js';
+export { pairObjective, matrixObjective, boundCeiling } from './neural/objectives.js';
+export { studentTQuantile, studentTCdf } from './neural/student-t.js';
+export type * from './neural/types.js';

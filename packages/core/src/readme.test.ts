@@ -32,5 +32,7 @@ test('the README code example runs and prints what it says', async () => {
   expect(units).toBe('bits');
   expect(Number(value)).toBeGreaterThan(1);
   expect(lines[1]).toMatch(/^gaussian 8 /);
-  expect(lines[2]).toBe(JSON.stringify(['ksg', 'gaussian', 'copula', 'discrete', 'nmi', 'ami', 'mixed']));
+  expect(lines[2]).toBe(
+    JSON.stringify(['ksg', 'gaussian', 'copula', 'discrete', 'nmi', 'ami', 'mixed', 'mine', 'dv', 'nwj', 'infonce', 'smile', 'auto']),
+  );
 });

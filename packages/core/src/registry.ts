@@ -23,6 +23,8 @@ export interface RawEstimate {
   pValue?: number;
   trace?: TracePoint[];
   details?: Record<string, number>;
+  /** Overrides the definition's `kind` for this result (e.g. `auto` reports the kind of what it chose). */
+  kind?: EstimateResult['kind'];
 }
 
 /** Context handed to `run`: runtime concerns only. */
@@ -194,7 +196,7 @@ function buildResult(
     bits: score ? raw.value : raw.value / Math.LN2,
     units,
     valueInUnits: units === 'bits' ? raw.value / Math.LN2 : raw.value,
-    kind: def.kind,
+    kind: raw.kind ?? def.kind,
     params: { ...params },
     n: x.n,
     dims: { x: x.d, y: y.d },

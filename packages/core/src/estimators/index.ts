@@ -5,6 +5,14 @@ import { gaussianEstimator } from './gaussian.js';
 import { ksgEstimator } from './ksg.js';
 import { amiEstimator, nmiEstimator } from './labels.js';
 import { mixedEstimator } from './mixed.js';
+import {
+  autoEstimator,
+  dvEstimator,
+  infonceEstimator,
+  mineEstimator,
+  nwjEstimator,
+  smileEstimator,
+} from '../neural/estimators.js';
 
 /** The estimators @mine/core registers on import, in catalogue order. */
 export const BUILTIN_ESTIMATORS: readonly EstimatorDefinition[] = [
@@ -15,6 +23,13 @@ export const BUILTIN_ESTIMATORS: readonly EstimatorDefinition[] = [
   nmiEstimator,
   amiEstimator,
   mixedEstimator,
+  mineEstimator,
+  dvEstimator,
+  nwjEstimator,
+  infonceEstimator,
+  smileEstimator,
+  autoEstimator,
 ] as unknown as readonly EstimatorDefinition[];
 
 export { copulaEstimator, discreteEstimator, gaussianEstimator, ksgEstimator, amiEstimator, nmiEstimator, mixedEstimator };
+export { mineEstimator, dvEstimator, nwjEstimator, infonceEstimator, smileEstimator, autoEstimator };

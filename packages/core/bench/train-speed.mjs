@@ -1,0 +1,188 @@
+// Critic training speed of the three compute backends (wasm, js, tfjs), one
+// thread each, in one process, on the built package.
+//
+//   cd packages/core && npx tsc -p tsconfig.build.json && node bench/train-speed.mjs
+//   node bench/train-speed.mjs --quick      (fewer timed runs; ≈ 1 minute)
+//
+// Critics: concat MLPs 2→100→100→1 (dx = dy = 1) and 40→256→256→1
+// (dx = dy = 20), relu, objective 'mine', Adam; batches of 256 and 512 pairs.
+// Data: standard Gaussian x, y = 0.8·x + 0.6·noise (per coordinate), the
+// marginal batch a permutation of y; a pool of 8 batches is cycled, as an
+// epoch would.
+//
+// Timing: after a warm-up (≥ 0.4 s, ≥ 2 steps: JIT tiering, buffer growth,
+// tfjs's XNNPACK operator set-up), RUNS timed runs of ≥ 0.4 s (≥ 1 step)
+// each; steps/s is the median run. The backends' runs interleave (run 1 of
+// each backend, then run 2, …) so background load hits all of them alike.
+// The js backend (the readable reference) gets 3 runs — it is ~30× slower.
+//
+// FLOPs per step, nominal (GEMMs only): a step pushes R = 2B rows (joint +
+// marginal) through L layers; forward 2·R·Σ in·out, backward twice that (∂W
+// and ∂x), so 3 · 2 · (2B) · Σ_layers in·out. (The first layer's ∂x is not
+// actually computed, and bias/activation/objective/Adam work is not counted.)
+// GFLOP/s = that × steps/s, and "% ceiling" is it over the wasm kernels' own
+// GEMM throughput at 512×128 · 128×128 (NN), measured at the start of the run.
+//
+// Memory: `memoryBytes()` of each trainer (wasm/js: its heap in use —
+// weights, Adam state, activation buffers for a capacity of 512 rows; tfjs:
+// high-water mark of tfjs tensor bytes during a step) and the process's peak
+// RSS so far (`process.resourceUsage().maxRSS`: monotone, so cumulative down
+// the table, and it includes the four trainers of a configuration alive together).
+//
+// The tfjs backend's default dense-layer backward multiplies explicitly
+// transposed matrices (tfjs-backend-wasm 4.22 runs only A·B in XNNPACK, Aᵀ·B
+// and A·Bᵀ in a slow loop); the "tfjs (autodiff)" rows use tfjs's own matMul
+// gradients, as plain `tf.variableGrads` code would.
+import os from 'node:os';
+import { loadWasmKernels } from '@mine/wasm-kernels';
+import { createTrainer } from '../dist/neural/backends.js';
+import { createTfjsTrainer, loadTfjs } from '../dist/neural/backends/tfjs.js';
+import { Rng } from '../dist/rng.js';
+
+const QUICK = process.argv.includes('--quick');
+const RUNS = QUICK ? 3 : 5;
+const RUN_SECONDS = QUICK ? 0.25 : 0.4;
+const POOL = 8;
+const ADAM = { lr: 1e-4, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+const OBJECTIVE = { objective: 'mine', emaRate: 0.01, clip: 5 };
+const CRITICS = [
+  { label: '2→100→100→1', dx: 1, dy: 1, hidden: [100, 100] },
+  { label: '40→256→256→1', dx: 20, dy: 20, hidden: [256, 256] },
+];
+const BATCHES = [256, 512];
+const BACKENDS = [
+  { label: 'wasm', make: (c) => createTrainer('wasm', c, ADAM, OBJECTIVE, { capacity: 512 }) },
+  { label: 'tfjs', make: (c) => createTfjsTrainer(c, ADAM, OBJECTIVE) },
+  { label: 'tfjs (autodiff)', make: (c) => createTfjsTrainer(c, ADAM, OBJECTIVE, { backward: 'autodiff' }) },
+  { label: 'js', make: (c) => createTrainer('js', c, ADAM, OBJECTIVE, { capacity: 512 }), runs: 3 },
+];
+
+function batches(dx, dy, B, seed) {
+  const rng = new Rng(seed);
+  return Array.from({ length: POOL }, () => {
+    const x = new Float32Array(B * dx);
+    const y = new Float32Array(B * dy);
+    for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+    for (let i = 0; i < B; i++) {
+      for (let c = 0; c < dy; c++) y[i * dy + c] = 0.8 * x[i * dx + (c % dx)] + 0.6 * rng.normal();
+    }
+    const perm = rng.permutation(B);
+    const ym = new Float32Array(B * dy);
+    for (let i = 0; i < B; i++) ym.set(y.subarray(perm[i] * dy, (perm[i] + 1) * dy), i * dy);
+    return { x, y, ym };
+  });
+}
+
+/** A stepping closure over the batch pool, and how many steps fill RUN_SECONDS (after its warm-up). */
+function warmUp(trainer, pool, B) {
+  let k = 0;
+  const step = () => {
+    const b = pool[k++ % pool.length];
+    const v = trainer.step(b.x, b.y, b.ym, B);
+    if (!Number.isFinite(v)) throw new Error(`non-finite bound ${v}`);
+  };
+  const t0 = performance.now();
+  let n = 0;
+  while (n < 2 || performance.now() - t0 < RUN_SECONDS * 1000) {
+    step();
+    n++;
+  }
+  const perStep = (performance.now() - t0) / 1000 / n;
+  return { step, stepsPerRun: Math.max(1, Math.ceil(RUN_SECONDS / perStep)) };
+}
+
+/** steps/s of one timed run. */
+function timedRun({ step, stepsPerRun }) {
+  const t0 = performance.now();
+  for (let i = 0; i < stepsPerRun; i++) step();
+  return stepsPerRun / ((performance.now() - t0) / 1000);
+}
+
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+/** The wasm kernels' GEMM throughput (GFLOP/s) at 512×128 · 128×128, NN: the ceiling the trainer runs against. */
+async function gemmCeiling() {
+  const k = await loadWasmKernels({ checks: false });
+  const [m, kk, n] = [512, 128, 128];
+  const rng = new Rng(5);
+  const a = k.heap.allocFrom(Float32Array.from({ length: m * kk }, () => rng.normal()));
+  const b = k.heap.allocFrom(Float32Array.from({ length: kk * n }, () => rng.normal()));
+  const c = k.heap.alloc(m * n);
+  const call = () => k.gemm(a, b, c, m, kk, n, false, false);
+  let t0 = performance.now();
+  let calls = 0;
+  while (performance.now() - t0 < 300) {
+    call();
+    calls++;
+  }
+  const inner = Math.max(1, Math.ceil(60 / ((performance.now() - t0) / calls)));
+  const times = [];
+  for (let r = 0; r < 9; r++) {
+    t0 = performance.now();
+    for (let i = 0; i < inner; i++) call();
+    times.push((performance.now() - t0) / 1000 / inner);
+  }
+  times.sort((x, y) => x - y);
+  k.heap.reset();
+  return (2 * m * kk * n) / times[4] / 1e9;
+}
+
+const started = performance.now();
+const tf = await loadTfjs();
+const ceiling = await gemmCeiling();
+const rows = [];
+for (const critic of CRITICS) {
+  const spec = { dx: critic.dx, dy: critic.dy, kind: 'concat', hidden: critic.hidden, embedDim: 1, activation: 'relu', init: 'he', seed: 1 };
+  const widths = [critic.dx + critic.dy, ...critic.hidden, 1];
+  let sumInOut = 0;
+  for (let l = 0; l + 1 < widths.length; l++) sumInOut += widths[l] * widths[l + 1];
+  for (const B of BATCHES) {
+    const pool = batches(critic.dx, critic.dy, B, 100 + B);
+    const flops = 3 * 2 * (2 * B) * sumInOut;
+    // All backends of a configuration are live at once and their timed runs
+    // interleave (run r of each, then run r + 1), so a burst of load from
+    // other processes hits every backend rather than one.
+    const live = [];
+    for (const backend of BACKENDS) {
+      const trainer = await backend.make(spec);
+      live.push({ backend, trainer, runner: warmUp(trainer, pool, B), rates: [] });
+    }
+    const maxRuns = Math.max(...live.map((l) => l.backend.runs ?? RUNS));
+    for (let r = 0; r < maxRuns; r++) {
+      for (const l of live) if (r < (l.backend.runs ?? RUNS)) l.rates.push(timedRun(l.runner));
+    }
+    for (const l of live) {
+      const rate = median(l.rates);
+      rows.push({
+        critic: critic.label,
+        B,
+        backend: l.backend.label,
+        rate,
+        gflops: (flops * rate) / 1e9,
+        mem: l.trainer.memoryBytes(),
+        rss: process.resourceUsage().maxRSS * 1024,
+      });
+      l.trainer.dispose();
+    }
+    console.error(`done ${critic.label} B=${B}`);
+  }
+}
+
+const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
+const f = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+console.log(
+  `\nCritic training steps/s, 1 thread (node ${process.version}, tfjs ${tf.version.tfjs} wasm backend, ` +
+    `SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, threads off; ${os.cpus()[0]?.model ?? '?'}; ` +
+    `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)\n`,
+);
+console.log(`wasm GEMM ceiling (512×128·128×128, NN): ${ceiling.toFixed(1)} GFLOP/s. FLOPs/step = 3·2·(2B)·Σ in·out.\n`);
+console.log('| critic | batch | backend | steps/s | GFLOP/s | % of GEMM ceiling | wasm / this | trainer memory (MB) | peak RSS so far (MB) |');
+console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  const wasm = rows.find((o) => o.critic === r.critic && o.B === r.B && o.backend === 'wasm');
+  console.log(
+    `| ${r.critic} | ${r.B} | ${r.backend} | ${f(r.rate)} | ${f(r.gflops)} | ${((100 * r.gflops) / ceiling).toFixed(0)}% | ` +
+      `${r.backend === 'wasm' ? '—' : `${(wasm.rate / r.rate).toFixed(1)}×`} | ${mb(r.mem)} | ${mb(r.rss)} |`,
+  );
+}
+console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);

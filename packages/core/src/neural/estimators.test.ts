@@ -1,0 +1,292 @@
+import { describe, expect, test } from 'vitest';
+import { isMineError } from '../errors.js';
+import type { EstimateResult, ProgressEvent, Variable } from '../interface.js';
+import { runEstimator, type EstimatorDefinition } from '../registry.js';
+import { Rng } from '../rng.js';
+import { bivariateGaussian, gaussian, independentGaussian } from '../samplers/gaussian.js';
+import {
+  autoChoice,
+  autoEstimator,
+  dvEstimator,
+  infonceEstimator,
+  mineEstimator,
+  nwjEstimator,
+  smileEstimator,
+} from './estimators.js';
+import { canonicalOrder, shufflePairing, tInterval } from './protocol.js';
+import { studentTQuantile } from './student-t.js';
+
+const run = (def: unknown, x: Variable, y: Variable, params: Record<string, unknown>, options = {}): Promise<EstimateResult> =>
+  runEstimator(def as EstimatorDefinition, x, y, params, options);
+
+/**
+ * Small budget for accuracy runs (≈0.3 s each on wasm): a 2→32→32→1 critic,
+ * batches of 128, at most 1500 steps of lr 3e-3 with early stopping.
+ */
+const SMALL = { hidden: [32, 32], batchSize: 128, steps: 1500, lr: 3e-3 };
+
+// Bivariate Gaussian ρ = 0.9: I = −½ ln(1 − 0.81) = 0.8304 nats.
+const RHO = 0.9;
+const TRUE_MI = -0.5 * Math.log(1 - RHO * RHO);
+const gauss = bivariateGaussian(RHO).sample(5000, new Rng(2024));
+const indep = independentGaussian().sample(5000, new Rng(77));
+
+describe('accuracy on a bivariate Gaussian (ρ = 0.9, n = 5000)', () => {
+  // Tolerance 0.1 nats: the held-out bound has sampling sd ≈ 0.03–0.07 at 1000 validation rows
+  // (the marginal term's e^T has variance χ²(P‖Q) = 1/(1−ρ²) − 1 = 4.3 under Q), and a small,
+  // briefly trained critic sits a few hundredths below the optimum. This sample's Gaussian
+  // (parametric) MI is 0.829; measured (wasm): mine 0.782, nwj 0.782, smile 0.771, and on the
+  // independent data |value| ≤ 0.004.
+  test.each([
+    ['mine', mineEstimator],
+    ['nwj', nwjEstimator],
+    ['smile', smileEstimator],
+  ] as const)('%s is within 0.1 nats of the truth, and ≈ 0 on independent data', async (_id, def) => {
+    const r = await run(def, gauss.x, gauss.y, { seed: 1, ...SMALL });
+    expect(r.kind).toBe('lower-bound');
+    expect(Math.abs(r.value - TRUE_MI)).toBeLessThan(0.1);
+    // Independent data: every critic's bound is ≈ 0 or below; 0.05 covers the held-out noise
+    // plus the upward selection of the best of ~30 evaluations.
+    const ri = await run(def, indep.x, indep.y, { seed: 1, ...SMALL });
+    expect(Math.abs(ri.value)).toBeLessThan(0.05);
+    // The trace starts with the untrained critic and its validation values are finite.
+    expect(r.trace![0]!.step).toBe(0);
+    expect(r.trace!.every((p) => Number.isFinite(p.validation!))).toBe(true);
+    expect(r.details!['bestStep']).toBeGreaterThan(0);
+  });
+
+  test('InfoNCE never exceeds log(batch) and says when it is near it', async () => {
+    // ρ = 0.999: I = 3.11 nats ≫ log 4 = 1.39, so with batches of 4 the bound saturates. A concat
+    // critic learns the sharp ratio quickly at lr 1e-2 (measured 1.320); the ceiling holds for every
+    // evaluation and every training window, not just the reported value.
+    const hi = bivariateGaussian(0.999).sample(2000, new Rng(5));
+    const r = await run(infonceEstimator, hi.x, hi.y, { seed: 3, critic: 'concat', hidden: [32, 32], batchSize: 4, lr: 1e-2, steps: 3000 });
+    expect(r.value).toBeLessThanOrEqual(Math.log(4));
+    expect(r.trace!.every((p) => p.validation! <= Math.log(4) && p.train <= Math.log(4))).toBe(true);
+    expect(r.diagnostics.map((d) => d.code)).toContain('NEAR_CEILING');
+    expect(r.details!['ceiling']).toBeCloseTo(Math.log(4), 12);
+    // And on the ρ = 0.9 data with batch 128 (ceiling 4.85) it is a sane lower bound, no warning.
+    const g = await run(infonceEstimator, gauss.x, gauss.y, { seed: 1, ...SMALL, steps: 600 });
+    expect(g.value).toBeLessThan(TRUE_MI + 0.1);
+    expect(g.value).toBeGreaterThan(0.5);
+    expect(g.diagnostics.map((d) => d.code)).not.toContain('NEAR_CEILING');
+  });
+
+  test('dv on a 2×2 Gaussian with a separable critic', async () => {
+    // Two independent ρ = 0.8 pairs: I = 2 × 0.5108 = 1.0217 nats. A separable DV critic is
+    // trained on the off-diagonal scores and validated on permuted pairs; 0.15 tolerance:
+    // more sampling noise (n = 4000) and a bilinear-style critic that is not exactly the log ratio.
+    const s = gaussian({ dimX: 2, dimY: 2, covariance: [1, 0, 0.8, 0, 0, 1, 0, 0.8, 0.8, 0, 1, 0, 0, 0.8, 0, 1] });
+    const d = s.sample(4000, new Rng(8));
+    const r = await run(dvEstimator, d.x, d.y, { seed: 2, critic: 'separable', hidden: [32, 32], embedDim: 16, batchSize: 128, steps: 1000 });
+    expect(Math.abs(r.value - s.mutualInformation())).toBeLessThan(0.15);
+  });
+});
+
+describe('reproducibility', () => {
+  const small = bivariateGaussian(0.8).sample(600, new Rng(9));
+  test.each(['js', 'wasm'] as const)('same seed ⇒ the same number and trace on %s', async (backend) => {
+    const p = { seed: 4, backend, hidden: [16, 16], batchSize: 64, steps: 120, evalEvery: 20 };
+    const a = await run(mineEstimator, small.x, small.y, p);
+    const b = await run(mineEstimator, small.x, small.y, p);
+    expect(b.value).toBe(a.value);
+    expect(b.trace).toEqual(a.trace);
+    const c = await run(mineEstimator, small.x, small.y, { ...p, seed: 5 });
+    expect(c.value).not.toBe(a.value);
+  });
+
+  test('wasm and js give the same estimate up to float32 rounding', async () => {
+    const p = { seed: 4, hidden: [16, 16], batchSize: 64, steps: 120, evalEvery: 20 };
+    const a = await run(nwjEstimator, small.x, small.y, { ...p, backend: 'js' });
+    const b = await run(nwjEstimator, small.x, small.y, { ...p, backend: 'wasm' });
+    // NWJ has no invariant direction (unlike DV's output bias), so the two trajectories stay
+    // within float32 rounding growth: 1e-4 nats.
+    expect(Math.abs(a.value - b.value)).toBeLessThan(1e-4);
+  });
+
+  test('row order does not matter (canonical order before the seeded split)', async () => {
+    const perm = new Rng(1).permutation(600);
+    const order = canonicalOrder(small.x, small.y);
+    const permute = (v: Variable): Variable => ({ ...v, data: Float64Array.from(perm, (i) => v.data[i]!) });
+    const xp = permute(small.x);
+    const yp = permute(small.y);
+    const orderP = canonicalOrder(xp, yp);
+    expect(Array.from(orderP, (i) => xp.data[i])).toEqual(Array.from(order, (i) => small.x.data[i]));
+  });
+});
+
+describe('repeats', () => {
+  test('repeats = 3: mean of the runs with a t interval over repeats', async () => {
+    const d = bivariateGaussian(0.7).sample(1500, new Rng(12));
+    const r = await run(smileEstimator, d.x, d.y, { seed: 10, hidden: [16, 16], batchSize: 128, steps: 400, repeats: 3 });
+    const v = [r.details!['repeat0']!, r.details!['repeat1']!, r.details!['repeat2']!];
+    expect(r.value).toBeCloseTo((v[0]! + v[1]! + v[2]!) / 3, 12);
+    expect(r.ci!.method).toBe('t-over-repeats');
+    expect(r.ci!.level).toBe(0.95);
+    expect(r.ci!.lower).toBeLessThan(r.value);
+    expect(r.ci!.upper).toBeGreaterThan(r.value);
+    const sd = Math.sqrt(v.reduce((s, x) => s + (x - r.value) ** 2, 0) / 2);
+    expect(r.ci!.upper - r.value).toBeCloseTo(studentTQuantile(0.975, 2) * (sd / Math.sqrt(3)), 10);
+    // Repeat 0 is the single run with the same seed.
+    const single = await run(smileEstimator, d.x, d.y, { seed: 10, hidden: [16, 16], batchSize: 128, steps: 400 });
+    expect(single.value).toBe(v[0]);
+    expect(single.ci).toBeUndefined();
+  });
+
+  test('tInterval by hand', () => {
+    const ci = tInterval([1, 2, 3, 4, 5, 6], 0.95);
+    // mean 3.5, sd √3.5, t_{0.975,5} = 2.570581835636314
+    expect(ci.lower).toBeCloseTo(3.5 - 2.570581835636314 * Math.sqrt(3.5 / 6), 12);
+    expect(ci.upper).toBeCloseTo(3.5 + 2.570581835636314 * Math.sqrt(3.5 / 6), 12);
+  });
+});
+
+describe('abort and progress', () => {
+  test('an abort after ~50 ms rejects promptly with ABORTED', async () => {
+    const ac = new AbortController();
+    const t0 = performance.now();
+    setTimeout(() => ac.abort(), 50);
+    const err = await run(mineEstimator, gauss.x, gauss.y, { seed: 1, steps: 1_000_000, earlyStop: false }, { signal: ac.signal }).catch((e: unknown) => e);
+    const ms = performance.now() - t0;
+    expect(isMineError(err) && err.code).toBe('ABORTED');
+    // The loop yields every ~50 ms of work, so the abort lands within one step batch of that.
+    expect(ms).toBeLessThan(1000);
+  });
+
+  test('onProgress: increasing done, finite rate and eta, train/validation values', async () => {
+    const events: ProgressEvent[] = [];
+    const d = bivariateGaussian(0.8).sample(2000, new Rng(6));
+    // ≈ 0.5 s of training: events are throttled to one per 100 ms, so several arrive.
+    const steps = 1500;
+    await run(
+      nwjEstimator,
+      d.x,
+      d.y,
+      { seed: 1, hidden: [64, 64], batchSize: 128, steps, evalEvery: 10, earlyStop: false },
+      { onProgress: (e: ProgressEvent) => events.push(e) },
+    );
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < events.length; i++) expect(events[i]!.done).toBeGreaterThan(events[i - 1]!.done);
+    const last = events[events.length - 1]!;
+    expect(last.done).toBe(steps);
+    expect(last.total).toBe(steps);
+    for (const e of events) {
+      expect(e.unit).toBe('steps');
+      expect(Number.isFinite(e.rate) && e.rate! > 0).toBe(true);
+      expect(Number.isFinite(e.etaSeconds)).toBe(true);
+    }
+    expect(events.slice(0, -1).every((e) => Number.isFinite(e.values!['validation']!) && Number.isFinite(e.values!['train']!))).toBe(true);
+  });
+});
+
+describe('diagnostics', () => {
+  const d = bivariateGaussian(RHO).sample(2000, new Rng(3));
+  test('DIVERGED: lr = 1 blows NWJ’s e^T up; the best value before it is reported', async () => {
+    const r = await run(nwjEstimator, d.x, d.y, { seed: 1, lr: 1, steps: 500, hidden: [32, 32] });
+    const div = r.diagnostics.find((g) => g.code === 'DIVERGED');
+    expect(div).toBeDefined();
+    expect(div!.data!['step']).toBeGreaterThan(0);
+    expect(Number.isFinite(r.value)).toBe(true);
+  });
+
+  test('NOT_CONVERGED: a tiny learning rate leaves the bound rising when steps run out', async () => {
+    const r = await run(mineEstimator, d.x, d.y, { seed: 1, lr: 2e-5, steps: 400, hidden: [32, 32] });
+    expect(r.diagnostics.map((g) => g.code)).toContain('NOT_CONVERGED');
+    const ok = await run(mineEstimator, d.x, d.y, { seed: 1, ...SMALL });
+    expect(ok.diagnostics.map((g) => g.code)).not.toContain('NOT_CONVERGED');
+  });
+
+  test('OVERFITTING: a wide critic on 300 independent rows, no early stopping', async () => {
+    const s = independentGaussian().sample(300, new Rng(4));
+    const r = await run(dvEstimator, s.x, s.y, { seed: 1, hidden: [128, 128], steps: 1500, batchSize: 64, earlyStop: false });
+    const o = r.diagnostics.find((g) => g.code === 'OVERFITTING');
+    expect(o).toBeDefined();
+    expect(o!.data!['train']).toBeGreaterThan(o!.data!['validation'] as number);
+  });
+
+  test('batchSize above the training rows is clamped with a note', async () => {
+    const s = bivariateGaussian(0.5).sample(100, new Rng(1));
+    const r = await run(mineEstimator, s.x, s.y, { seed: 1, hidden: [8], steps: 50, batchSize: 512 });
+    expect(r.details!['batchSize']).toBe(80);
+    expect(r.diagnostics.find((g) => g.code === 'AUTO_CHOICE')?.data?.['batchSize']).toBe(80);
+  });
+});
+
+describe('parameters', () => {
+  const s = bivariateGaussian(0.5).sample(200, new Rng(1));
+  const rejects = async (def: unknown, params: Record<string, unknown>, field: string): Promise<void> => {
+    await expect(run(def, s.x, s.y, { seed: 1, ...params })).rejects.toMatchObject({ code: 'INVALID_PARAMS', field });
+  };
+
+  test('objective-specific fields exist only where they mean something', async () => {
+    await rejects(dvEstimator, { emaRate: 0.1 }, '');
+    await rejects(mineEstimator, { clip: 3 }, '');
+    await rejects(infonceEstimator, { marginal: 'derangement' }, '');
+    await rejects(mineEstimator, { emaRate: 0 }, 'emaRate');
+    await rejects(smileEstimator, { clip: -1 }, 'clip');
+  });
+
+  test('ranges and combinations name the field', async () => {
+    await rejects(mineEstimator, { batchSize: 1 }, 'batchSize');
+    await rejects(mineEstimator, { validationFraction: 0.9 }, 'validationFraction');
+    await rejects(mineEstimator, { hidden: [0] }, 'hidden.0');
+    await rejects(infonceEstimator, { critic: 'concat', batchSize: 2048 }, 'batchSize');
+    await rejects(mineEstimator, { backend: 'gpu' }, 'backend');
+  });
+
+  test('defaults are echoed; infonce defaults to a separable critic', async () => {
+    const r = await run(infonceEstimator, s.x, s.y, { seed: 1, hidden: [8], steps: 20, evalEvery: 10 });
+    expect(r.params['critic']).toBe('separable');
+    expect(r.params['batchSize']).toBe(256);
+    const m = await run(mineEstimator, s.x, s.y, { seed: 1, hidden: [8], steps: 20, evalEvery: 10 });
+    expect(m.params).toMatchObject({ critic: 'concat', backend: 'wasm', emaRate: 0.01, marginal: 'permute', standardize: true });
+  });
+
+  test('derangement pairing has no fixed point; permute is a uniform shuffle', () => {
+    const rng = new Rng(3);
+    const p = Uint32Array.from({ length: 7 }, (_, i) => i);
+    let fixedSeen = 0;
+    for (let t = 0; t < 300; t++) {
+      shufflePairing(p, rng, 'derangement');
+      expect(p.every((v, i) => v !== i)).toBe(true);
+      expect([...p].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      shufflePairing(p, rng, 'permute');
+      if (p.some((v, i) => v === i)) fixedSeen++;
+    }
+    // A uniform permutation of 7 has a fixed point with probability 1 − 1/e ≈ 0.63: 300 draws give ≈ 190 ± 8.
+    expect(fixedSeen).toBeGreaterThan(150);
+    expect(fixedSeen).toBeLessThan(230);
+  });
+});
+
+describe('auto', () => {
+  const cat = (data: number[], name: string): Variable => ({ data: Float64Array.from(data), n: data.length, d: 1, names: [name], categorical: [true] });
+  const cont = (n: number, d: number, rng: Rng, name: string): Variable => ({
+    data: Float64Array.from({ length: n * d }, () => rng.normal()),
+    n,
+    d,
+    names: Array.from({ length: d }, (_, j) => `${name}${j}`),
+    categorical: new Array<boolean>(d).fill(false),
+  });
+
+  test('the rule: discrete / mixed / ksg by dimension / smile', () => {
+    const rng = new Rng(1);
+    const labels = Array.from({ length: 300 }, () => rng.int(3));
+    expect(autoChoice(cat(labels, 'a'), cat(labels, 'b')).id).toBe('discrete');
+    expect(autoChoice(cat(labels, 'a'), cont(300, 1, rng, 'y'))).toMatchObject({ id: 'mixed', discrete: 'x' });
+    // An integer column with 3 values is discrete-looking even when not flagged categorical.
+    expect(autoChoice(cont(300, 2, rng, 'x'), { ...cat(labels, 'b'), categorical: [false] })).toMatchObject({ id: 'mixed', discrete: 'y' });
+    expect(autoChoice(cont(300, 3, rng, 'x'), cont(300, 3, rng, 'y')).id).toBe('ksg');
+    expect(autoChoice(cont(300, 4, rng, 'x'), cont(300, 3, rng, 'y')).id).toBe('smile');
+  });
+
+  test('runs the chosen estimator and names it in AUTO_CHOICE', async () => {
+    const r = await run(autoEstimator, gauss.x, gauss.y, { seed: 1 });
+    expect(r.estimator).toBe('auto');
+    const choice = r.diagnostics.find((g) => g.code === 'AUTO_CHOICE');
+    expect(choice?.data?.['chosen']).toBe('ksg');
+    // KSG at n = 5000 on ρ = 0.9: within 0.03 of 0.8304 (its bias and sd are ~0.01 here).
+    expect(Math.abs(r.value - TRUE_MI)).toBeLessThan(0.03);
+    await expect(run(autoEstimator, gauss.x, gauss.y, { seed: 1, steps: 10 })).rejects.toMatchObject({ code: 'INVALID_PARAMS' });
+  });
+});

@@ -1,0 +1,572 @@
+/**
+ * The estimation protocol of the neural estimators, written once against
+ * `CriticTrainer` (so it is the same on every backend):
+ *
+ * 1. **Row order.** Rows are put in a canonical order (lexicographic on the
+ *    values of x, then y) before anything random happens, so the estimate
+ *    depends on the data as a set of rows and on the seed, never on the order
+ *    the rows came in.
+ * 2. **Split.** A seeded permutation sends round(validationFraction · n) rows to
+ *    validation and the rest to training.
+ * 3. **Standardize** (default on): each column is centred and scaled by the
+ *    mean and population sd of the *training* rows only (the validation rows
+ *    must not inform the fit); a column constant on the training rows is only
+ *    centred. Then everything is converted to float32.
+ * 4. **Train.** Each step takes the next batch of an epoch-wise shuffle of the
+ *    training rows; marginal pairs are the same x rows with y taken from a
+ *    seeded permutation (or derangement) of the batch; `trainer.step`.
+ * 5. **Validate** every `evalEvery` steps (and before the first step) on the
+ *    whole validation set. DV-type bounds (`mine`, `dv`, `nwj`, `smile`) use
+ *    E_P[T] over all validation rows and the marginal term over all
+ *    validation rows paired with a fixed seeded permutation of y (one pooled
+ *    log-mean-exp, not an average of per-chunk values: log of a mean ≠ mean of
+ *    logs). `infonce` averages the B×B bound of consecutive chunks of B =
+ *    batchSize validation rows (a partial last chunk is left out), since its
+ *    value depends on B and is capped by log B.
+ * 6. **Early stopping** on the validation bound smoothed by an exponential
+ *    moving average (`smoothing` = weight of the previous average): stop after
+ *    `patience` evaluations without a new maximum. The reported value is the
+ *    raw validation bound at the evaluation where the smoothed one peaked
+ *    (with `earlyStop: false`, the last evaluation) — a held-out value, never
+ *    a training-batch one.
+ * 7. **Repeats** r > 1 rerun 1–6 with seeds seed, seed+1, … (new split, init,
+ *    batches); value = mean, ci = mean ± t_{(1+level)/2, r−1} · sd/√r.
+ */
+import { MineError, throwIfAborted } from '../errors.js';
+import type { ConfidenceInterval, Diagnostic, EstimateOptions, TracePoint, Variable } from '../interface.js';
+import type { RawEstimate } from '../registry.js';
+import { Rng } from '../rng.js';
+import { createTrainer, wasmBackendAvailable } from './backends.js';
+import { defaultInit, paramCount } from './critic.js';
+import { boundCeiling, pairObjective } from './objectives.js';
+import { studentTQuantile } from './student-t.js';
+import type { Activation, BackendName, CriticKind, CriticSpec, CriticTrainer, Objective, ObjectiveSpec, OptimizerSpec } from './types.js';
+
+/** Everything the protocol needs (the validated estimator params plus the objective). */
+export interface NeuralConfig {
+  objective: Objective;
+  backend: BackendName;
+  critic: CriticKind;
+  hidden: readonly number[];
+  embedDim: number;
+  activation: Activation;
+  lr: number;
+  batchSize: number;
+  steps: number;
+  evalEvery: number;
+  validationFraction: number;
+  earlyStop: boolean;
+  patience: number;
+  smoothing: number;
+  emaRate: number;
+  clip: number;
+  marginal: 'permute' | 'derangement';
+  repeats: number;
+  ciLevel: number;
+  standardize: boolean;
+  seed: number;
+}
+
+/** Adam's constants (Kingma & Ba 2015, §2 defaults). */
+const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
+/** With a signal or progress callback, yield to the event loop after this much work (ms). */
+const YIELD_MS = 50;
+/** Minimum time between two progress events (ms). */
+const PROGRESS_MS = 100;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Validation rows for a config: round(f · n), at least 1. */
+export function validationRows(n: number, fraction: number): number {
+  return Math.min(n - 1, Math.max(1, Math.round(fraction * n)));
+}
+
+/** Result of one training run (one repeat). */
+export interface TrainingRun {
+  /** The reported validation bound (nats). */
+  value: number;
+  /** Step of the evaluation the value comes from. */
+  bestStep: number;
+  /** Steps actually run. */
+  stepsRun: number;
+  /** Mean training-batch bound over the last evaluation window. */
+  trainBound: number;
+  /** Raw validation bound at the last evaluation. */
+  finalValidation: number;
+  trace: TracePoint[];
+  diagnostics: Diagnostic[];
+  batchSize: number;
+  trainRows: number;
+  validationRows: number;
+  stepsPerSecond: number;
+  backend: BackendName;
+}
+
+/** Row indices in canonical order: lexicographic on x's then y's values (ties keep no meaning: equal rows are interchangeable). */
+export function canonicalOrder(x: Variable, y: Variable): Uint32Array {
+  const idx = new Uint32Array(x.n);
+  for (let i = 0; i < x.n; i++) idx[i] = i;
+  const cmpSide = (v: Variable, a: number, b: number): number => {
+    for (let j = 0; j < v.d; j++) {
+      const d = v.data[a * v.d + j]! - v.data[b * v.d + j]!;
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+  return idx.sort((a, b) => cmpSide(x, a, b) || cmpSide(y, a, b));
+}
+
+/** Column means and population sds of rows `rows` of v (sd 0 → 1, i.e. centre only). */
+function columnScale(v: Variable, rows: ArrayLike<number>): { mean: Float64Array; inv: Float64Array } {
+  const mean = new Float64Array(v.d);
+  const inv = new Float64Array(v.d);
+  for (let j = 0; j < v.d; j++) {
+    let m = 0;
+    for (let r = 0; r < rows.length; r++) m += v.data[rows[r]! * v.d + j]!;
+    m /= rows.length;
+    let ss = 0;
+    for (let r = 0; r < rows.length; r++) {
+      const c = v.data[rows[r]! * v.d + j]! - m;
+      ss += c * c;
+    }
+    const sd = Math.sqrt(ss / rows.length);
+    mean[j] = m;
+    inv[j] = sd > 0 ? 1 / sd : 1;
+  }
+  return { mean, inv };
+}
+
+/** Rows `rows` of v as float32, optionally standardized with `scale`. */
+function toFloat32(v: Variable, rows: ArrayLike<number>, scale: { mean: Float64Array; inv: Float64Array } | null): Float32Array {
+  const out = new Float32Array(rows.length * v.d);
+  for (let r = 0; r < rows.length; r++) {
+    for (let j = 0; j < v.d; j++) {
+      const raw = v.data[rows[r]! * v.d + j]!;
+      out[r * v.d + j] = scale ? (raw - scale.mean[j]!) * scale.inv[j]! : raw;
+    }
+  }
+  return out;
+}
+
+/**
+ * Shuffles `p` in place into a uniformly random permutation ('permute'), or a
+ * uniformly random derangement (no fixed point: every marginal pair really
+ * mixes two rows) by rejection: a uniform permutation is a derangement with
+ * probability → 1/e, so ≈ 2.7 shuffles on average.
+ */
+export function shufflePairing(p: Uint32Array, rng: Rng, kind: 'permute' | 'derangement'): void {
+  for (;;) {
+    rng.shuffle(p);
+    if (kind === 'permute' || p.length < 2) return;
+    let fixed = false;
+    for (let i = 0; i < p.length; i++) {
+      if (p[i] === i) {
+        fixed = true;
+        break;
+      }
+    }
+    if (!fixed) return;
+  }
+}
+
+/** Progress bookkeeping shared by the repeats of one estimation. */
+interface ProgressState {
+  options: EstimateOptions;
+  total: number;
+  offset: number;
+  t0: number;
+  lastEmit: number;
+  lastYield: number;
+}
+
+/** One training run (one repeat) with seed `seed`. */
+export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cfg: NeuralConfig, seed: number, progress: ProgressState): Promise<TrainingRun> {
+  const { signal, onProgress } = progress.options;
+  const cooperative = signal !== undefined || onProgress !== undefined;
+  const diagnostics: Diagnostic[] = [];
+  const rng = new Rng(seed);
+  const n = x.n;
+
+  // Split (on the canonical row order).
+  const nVal = validationRows(n, cfg.validationFraction);
+  const nTrain = n - nVal;
+  const perm = rng.permutation(n);
+  const valRows = new Uint32Array(nVal);
+  const trainRows = new Uint32Array(nTrain);
+  for (let i = 0; i < nVal; i++) valRows[i] = order[perm[i]!]!;
+  for (let i = 0; i < nTrain; i++) trainRows[i] = order[perm[nVal + i]!]!;
+
+  // Standardize with the training rows' statistics.
+  const sx = cfg.standardize ? columnScale(x, trainRows) : null;
+  const sy = cfg.standardize ? columnScale(y, trainRows) : null;
+  const xTr = toFloat32(x, trainRows, sx);
+  const yTr = toFloat32(y, trainRows, sy);
+  const xVa = toFloat32(x, valRows, sx);
+  const yVa = toFloat32(y, valRows, sy);
+  const dx = x.d;
+  const dy = y.d;
+
+  // Fixed marginal pairing of the validation set.
+  const valPair = new Uint32Array(nVal);
+  for (let i = 0; i < nVal; i++) valPair[i] = i;
+  shufflePairing(valPair, rng, cfg.marginal);
+  const yVaM = new Float32Array(nVal * dy);
+  for (let i = 0; i < nVal; i++) yVaM.set(yVa.subarray(valPair[i]! * dy, valPair[i]! * dy + dy), i * dy);
+
+  const B = Math.min(cfg.batchSize, nTrain);
+  if (B < cfg.batchSize) {
+    diagnostics.push({
+      code: 'AUTO_CHOICE',
+      severity: 'info',
+      message: `batchSize ${cfg.batchSize} is more than the ${nTrain} training rows; used batches of ${B}`,
+      data: { batchSize: B, trainRows: nTrain },
+    });
+  }
+  const isInfonce = cfg.objective === 'infonce';
+  const evalBatch = Math.min(B, nVal);
+
+  let backend = cfg.backend;
+  if (backend === 'wasm' && !wasmBackendAvailable()) {
+    backend = 'js';
+    diagnostics.push({
+      code: 'AUTO_CHOICE',
+      severity: 'info',
+      message: "WebAssembly SIMD is not available here; used the 'js' backend (same results, slower)",
+      data: { backend: 'js' },
+    });
+  }
+  const criticSpec: CriticSpec = {
+    dx,
+    dy,
+    kind: cfg.critic,
+    hidden: [...cfg.hidden],
+    embedDim: cfg.embedDim,
+    activation: cfg.activation,
+    init: defaultInit(cfg.activation),
+    seed: rng.nextUint32(),
+  };
+  const optimizer: OptimizerSpec = { lr: cfg.lr, ...ADAM };
+  const objective: ObjectiveSpec = { objective: cfg.objective, emaRate: cfg.emaRate, clip: cfg.clip };
+  const batchRng = rng.fork();
+
+  const trainer: CriticTrainer = await createTrainer(backend, criticSpec, optimizer, objective, { capacity: Math.max(B, evalBatch) });
+  try {
+    // Per-run buffers, reused by every step.
+    const bx = new Float32Array(B * dx);
+    const by = new Float32Array(B * dy);
+    const bym = new Float32Array(B * dy);
+    const epoch = rng.permutation(nTrain);
+    let pos = 0;
+    const pairing = new Uint32Array(B);
+    for (let i = 0; i < B; i++) pairing[i] = i;
+    const needsMarginalBatch = cfg.critic === 'concat' && !isInfonce;
+
+    const nextBatch = (): void => {
+      if (pos + B > nTrain) {
+        batchRng.shuffle(epoch);
+        pos = 0;
+      }
+      for (let i = 0; i < B; i++) {
+        const r = epoch[pos + i]!;
+        for (let c = 0; c < dx; c++) bx[i * dx + c] = xTr[r * dx + c]!;
+        for (let c = 0; c < dy; c++) by[i * dy + c] = yTr[r * dy + c]!;
+      }
+      pos += B;
+      if (needsMarginalBatch) {
+        shufflePairing(pairing, batchRng, cfg.marginal);
+        for (let i = 0; i < B; i++) {
+          const src = pairing[i]! * dy;
+          for (let c = 0; c < dy; c++) bym[i * dy + c] = by[src + c]!;
+        }
+      }
+    };
+
+    const validate = (): number => {
+      if (isInfonce) {
+        const chunks = Math.floor(nVal / evalBatch);
+        let s = 0;
+        for (let c = 0; c < chunks; c++) {
+          const xs = xVa.subarray(c * evalBatch * dx, (c + 1) * evalBatch * dx);
+          const ys = yVa.subarray(c * evalBatch * dy, (c + 1) * evalBatch * dy);
+          s += trainer.evaluate(xs, ys, ys, evalBatch);
+        }
+        return s / chunks;
+      }
+      const joint = trainer.scores(xVa, yVa, nVal);
+      const marg = trainer.scores(xVa, yVaM, nVal);
+      return pairObjective(objective, joint, marg);
+    };
+
+    const trace: TracePoint[] = [];
+    let smoothed = NaN;
+    const smoothedHistory: number[] = [];
+    let best = { smoothed: -Infinity, value: NaN, step: 0 };
+    let sinceBest = 0;
+    let windowSum = 0;
+    let windowCount = 0;
+    let lastTrain = NaN;
+    let lastValidation = NaN;
+    let stepsRun = 0;
+    let stoppedEarly = false;
+    let diverged: { step: number; where: string } | null = null;
+    const tStart = performance.now();
+
+    const record = (step: number, train: number): boolean => {
+      const v = validate();
+      lastValidation = v;
+      if (!Number.isFinite(v)) {
+        diverged = { step, where: 'validation bound' };
+        return false;
+      }
+      smoothed = Number.isNaN(smoothed) ? v : cfg.smoothing * smoothed + (1 - cfg.smoothing) * v;
+      smoothedHistory.push(smoothed);
+      if (Number.isFinite(train)) trace.push({ step, train, validation: v });
+      if (smoothed > best.smoothed) {
+        best = { smoothed, value: v, step };
+        sinceBest = 0;
+      } else {
+        sinceBest++;
+      }
+      return true;
+    };
+
+    const emit = (step: number, force: boolean): void => {
+      if (!onProgress) return;
+      const now = performance.now();
+      if (!force && now - progress.lastEmit < PROGRESS_MS) return;
+      progress.lastEmit = now;
+      const done = progress.offset + step;
+      const elapsed = (now - progress.t0) / 1000;
+      const rate = elapsed > 0 ? done / elapsed : 0;
+      const values: Record<string, number> = {};
+      if (Number.isFinite(lastTrain)) values['train'] = lastTrain;
+      if (Number.isFinite(lastValidation)) values['validation'] = lastValidation;
+      if (Number.isFinite(best.value)) values['best'] = best.value;
+      onProgress({
+        done,
+        total: progress.total,
+        unit: 'steps',
+        values,
+        rate,
+        etaSeconds: rate > 0 ? (progress.total - done) / rate : 0,
+      });
+    };
+
+    // Step 0: the untrained critic (any critic gives a valid bound on held-out data).
+    nextBatch();
+    const train0 = isInfonce || cfg.critic === 'separable' ? trainer.evaluate(bx, by, by, B) : trainer.evaluate(bx, by, bym, B);
+    lastTrain = train0;
+    pos -= B; // the first step trains on this same batch
+    if (record(0, train0)) {
+      for (let step = 1; step <= cfg.steps; step++) {
+        throwIfAborted(signal);
+        if (cooperative && performance.now() - progress.lastYield > YIELD_MS) {
+          await yieldToEventLoop();
+          progress.lastYield = performance.now();
+          throwIfAborted(signal);
+        }
+        nextBatch();
+        const value = trainer.step(bx, by, bym, B);
+        stepsRun = step;
+        if (!Number.isFinite(value)) {
+          diverged = { step, where: 'training bound' };
+          break;
+        }
+        windowSum += value;
+        windowCount++;
+        if (step % cfg.evalEvery === 0 || step === cfg.steps) {
+          lastTrain = windowSum / windowCount;
+          windowSum = 0;
+          windowCount = 0;
+          if (!record(step, lastTrain)) break;
+          emit(step, false);
+          if (cfg.earlyStop && sinceBest >= cfg.patience) {
+            stoppedEarly = true;
+            break;
+          }
+        }
+      }
+    }
+    const seconds = (performance.now() - tStart) / 1000;
+
+    // The reported value.
+    let value: number;
+    let bestStep: number;
+    if (cfg.earlyStop || diverged) {
+      value = best.value;
+      bestStep = best.step;
+    } else {
+      value = lastValidation;
+      bestStep = stepsRun;
+    }
+    const trainBound = lastTrain;
+    if (!Number.isFinite(value)) {
+      // Not even the untrained critic gave a finite bound: nothing honest to report.
+      throw new MineError('UNSUPPORTED_DATA', `${cfg.objective}: the bound is not finite even before training (scores overflow); the data's scale is likely extreme`, {
+        hint: 'use standardize: true (the default), or rescale the columns',
+      });
+    }
+
+    if (diverged !== null) {
+      const d = diverged as { step: number; where: string };
+      diagnostics.push({
+        code: 'DIVERGED',
+        severity: 'warning',
+        message: `training diverged at step ${d.step} (the ${d.where} became ${Number.isNaN(lastValidation) ? 'NaN' : 'non-finite'}); reporting the best validation bound before it (step ${best.step}). Try a smaller lr or standardize: true`,
+        data: { step: d.step, bestStep: best.step },
+      });
+    } else {
+      // NOT_CONVERGED: steps ran out while the smoothed validation bound was still
+      // rising: its maximum over the last quarter of the evaluations beats the maximum
+      // before by a margin above evaluation noise (maxima, not endpoints, so one noisy
+      // dip or spike does not decide).
+      const k = smoothedHistory.length;
+      if (!stoppedEarly && k >= 5) {
+        const cut = Math.floor(0.75 * k);
+        const before = Math.max(...smoothedHistory.slice(0, cut));
+        const recent = Math.max(...smoothedHistory.slice(cut));
+        const rise = recent - before;
+        const noticeable = Math.max(0.02, 0.03 * Math.abs(recent));
+        if (rise > noticeable) {
+          diagnostics.push({
+            code: 'NOT_CONVERGED',
+            severity: 'warning',
+            message: `the validation bound was still rising when the ${cfg.steps} steps ran out (+${rise.toFixed(3)} nats in the last quarter of training); the estimate is likely low: raise steps (or lr)`,
+            data: { rise, steps: cfg.steps },
+          });
+        }
+      }
+      // OVERFITTING: the critic scores its training batches far above held-out data.
+      const gap = trainBound - lastValidation;
+      if (Number.isFinite(gap) && gap > Math.max(0.1, 0.25 * Math.max(Math.abs(trainBound), Math.abs(lastValidation)))) {
+        diagnostics.push({
+          code: 'OVERFITTING',
+          severity: 'warning',
+          message: `at the end of training the bound on training batches (${trainBound.toFixed(3)}) is far above the validation bound (${lastValidation.toFixed(3)}): the critic overfits; the reported value is the held-out one${cfg.earlyStop ? ' at the best smoothed point' : ''}. More data, a smaller critic or earlyStop help`,
+          data: { train: trainBound, validation: lastValidation },
+        });
+      }
+    }
+    if (isInfonce && Number.isFinite(value)) {
+      const ceiling = boundCeiling('infonce', evalBatch);
+      if (value >= 0.9 * ceiling) {
+        diagnostics.push({
+          code: 'NEAR_CEILING',
+          severity: 'warning',
+          message: `InfoNCE cannot exceed log(batch) = ${ceiling.toFixed(3)} nats and the estimate (${value.toFixed(3)}) is within 10% of it: the true MI may be higher; use a larger batchSize`,
+          data: { ceiling, batchSize: evalBatch },
+        });
+      }
+    }
+    return {
+      value,
+      bestStep,
+      stepsRun,
+      trainBound,
+      finalValidation: lastValidation,
+      trace,
+      diagnostics,
+      batchSize: B,
+      trainRows: nTrain,
+      validationRows: nVal,
+      stepsPerSecond: seconds > 0 ? stepsRun / seconds : 0,
+      backend,
+    };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** The `t-over-repeats` interval: mean ± t_{(1+level)/2, r−1} · sd/√r (sd with r − 1 in the denominator). */
+export function tInterval(values: readonly number[], level: number): ConfidenceInterval & { mean: number; sd: number } {
+  const r = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / r;
+  const sd = r > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (r - 1)) : 0;
+  const half = r > 1 ? studentTQuantile((1 + level) / 2, r - 1) * (sd / Math.sqrt(r)) : 0;
+  return { lower: mean - half, upper: mean + half, level, method: 't-over-repeats', mean, sd };
+}
+
+/**
+ * The whole protocol (module comment): repeats × (split, standardize, train,
+ * validate, early-stop), merged into a RawEstimate with the trace of the first
+ * repeat, diagnostics of all repeats (one per code), and details.
+ */
+export async function estimateNeural(x: Variable, y: Variable, cfg: NeuralConfig, options: EstimateOptions): Promise<RawEstimate> {
+  throwIfAborted(options.signal);
+  const order = canonicalOrder(x, y);
+  const now = performance.now();
+  const progress: ProgressState = { options, total: cfg.steps * cfg.repeats, offset: 0, t0: now, lastEmit: -Infinity, lastYield: now };
+  const runs: TrainingRun[] = [];
+  for (let r = 0; r < cfg.repeats; r++) {
+    progress.offset = r * cfg.steps;
+    runs.push(await trainOnce(x, y, order, cfg, (cfg.seed + r) % 4294967296, progress));
+  }
+  throwIfAborted(options.signal);
+  const first = runs[0]!;
+  const values = runs.map((r) => r.value);
+
+  // Diagnostics: one per code; with repeats, say in how many runs it occurred.
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Map<string, { d: Diagnostic; count: number }>();
+  for (const run of runs) {
+    for (const d of run.diagnostics) {
+      const e = seen.get(d.code);
+      if (e) e.count++;
+      else seen.set(d.code, { d: { ...d, data: { ...d.data } }, count: 1 });
+    }
+  }
+  for (const { d, count } of seen.values()) {
+    if (cfg.repeats > 1) {
+      d.message = `${d.message} (in ${count} of ${cfg.repeats} repeats; numbers from the first)`;
+      d.data = { ...d.data, repeats: count };
+    }
+    diagnostics.push(d);
+  }
+
+  const details: Record<string, number> = {
+    bestStep: first.bestStep,
+    steps: first.stepsRun,
+    trainBound: first.trainBound,
+    validationBound: first.finalValidation,
+    batchSize: first.batchSize,
+    trainRows: first.trainRows,
+    validationRows: first.validationRows,
+    parameters: paramCount({
+      dx: x.d,
+      dy: y.d,
+      kind: cfg.critic,
+      hidden: cfg.hidden,
+      embedDim: cfg.embedDim,
+      activation: cfg.activation,
+      init: defaultInit(cfg.activation),
+      seed: 0,
+    }),
+    stepsPerSecond: first.stepsPerSecond,
+  };
+  for (const k of Object.keys(details)) if (!Number.isFinite(details[k])) delete details[k];
+  if (cfg.objective === 'infonce') details['ceiling'] = boundCeiling('infonce', Math.min(first.batchSize, first.validationRows));
+
+  const out: RawEstimate = { value: values[0]!, diagnostics, trace: first.trace, details };
+  if (cfg.repeats > 1) {
+    const ci = tInterval(values, cfg.ciLevel);
+    out.value = ci.mean;
+    out.ci = { lower: ci.lower, upper: ci.upper, level: ci.level, method: ci.method };
+    values.forEach((v, i) => {
+      if (Number.isFinite(v)) details[`repeat${i}`] = v;
+    });
+    if (Number.isFinite(ci.sd)) details['sd'] = ci.sd;
+  }
+  if (options.onProgress) {
+    const elapsed = (performance.now() - progress.t0) / 1000;
+    const done = runs.reduce((s, r) => s + r.stepsRun, 0);
+    options.onProgress({
+      done: progress.total,
+      total: progress.total,
+      unit: 'steps',
+      values: { validation: out.value },
+      rate: elapsed > 0 ? done / elapsed : 0,
+      etaSeconds: 0,
+    });
+  }
+  return out;
+}
