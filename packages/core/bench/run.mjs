@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 const scripts = [
   ['ksg.mjs', []],
   ['csv-load.mjs', ['--expose-gc']],
+  ['train-speed.mjs', []],
 ];
 let failed = false;
 for (const [script, flags] of scripts) {

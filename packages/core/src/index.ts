@@ -89,3 +89,4 @@ export { initParams, paramShapes, paramCount, criticLayout, type ParamShape } fr
 export { pairObjective, matrixObjective, boundCeiling } from './neural/objectives.js';
 export { studentTQuantile, studentTCdf } from './neural/student-t.js';
 export type * from './neural/types.js';
+export { configureTfjs, type TfjsConfig, type TfjsWasmPaths } from './neural/backends/tfjs.js';

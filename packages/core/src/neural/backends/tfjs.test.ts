@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { Rng } from '../../rng.js';
 import { createTrainer } from '../backends.js';
 import { initParams } from '../critic.js';
 import type { Activation, CriticSpec, CriticTrainer, Objective, ObjectiveSpec, OptimizerSpec } from '../types.js';
-import { createTfjsTrainer, loadTfjs, type TfjsNamespace } from './tfjs.js';
+import { configureTfjs, createTfjsTrainer, loadTfjs, type TfjsNamespace } from './tfjs.js';
 
 // Everything here is small (widths ≤ 16, batches ≤ 64): the point is the math,
 // not speed. tfjs is loaded once (≈ 0.6 s); the whole file runs in a few seconds.
@@ -325,7 +325,7 @@ describe('tfjs backend', () => {
     });
   });
 
-  test('a step frees its tensors; dispose frees the trainer’s; memoryBytes covers weights and Adam', async () => {
+  test('a step frees its tensors; dispose frees the trainer’s; memoryBytes counts its own tensors only', async () => {
     const before = tf.memory().numTensors;
     const spec = criticSpec('concat', 'relu');
     const t = await createTfjsTrainer(spec, ADAM, objectiveSpec('mine'));
@@ -339,11 +339,32 @@ describe('tfjs backend', () => {
     t.scores(x, y, B);
     expect(tf.memory().numTensors).toBe(afterOne);
     const nParams = initParams(spec).length;
-    expect(t.memoryBytes()).toBeGreaterThanOrEqual(3 * 4 * nParams);
+    const mem = t.memoryBytes();
+    // weights + Adam's m and v, plus at least the 2B×16 first-layer activations of a step
+    expect(mem).toBeGreaterThanOrEqual(3 * 4 * nParams + 4 * 2 * B * 16);
+    // another tfjs user's tensors (a 10× wider critic, alive and stepping) are not counted
+    const big = await createTfjsTrainer({ ...spec, hidden: [160, 80] }, ADAM, objectiveSpec('mine'));
+    big.step(x, y, ym, B);
+    t.step(x, y, ym, B);
+    expect(t.memoryBytes()).toBe(mem);
+    expect(big.memoryBytes()).toBeGreaterThan(5 * mem);
+    big.dispose();
     t.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(t.memoryBytes()).toBe(0);
     expect(() => t.step(x, y, ym, B)).toThrow(/dispose/);
+  });
+
+  test('configuration comes before the one initialisation; unusable tfjs modules give a MineError naming the packages', async () => {
+    expect(() => configureTfjs({ wasmPaths: '/elsewhere/' })).toThrow(/already initialised/);
+    // A fresh copy of the module (its load state is per module instance), handed
+    // objects that are not tfjs, stands in for missing packages.
+    vi.resetModules();
+    const fresh = await import('./tfjs.js');
+    fresh.configureTfjs({ modules: { tf: {}, wasm: {} } });
+    const err = await fresh.createTfjsTrainer(criticSpec('concat', 'relu'), ADAM, objectiveSpec('dv')).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'MineError', code: 'INVALID_PARAMS', field: 'backend' });
+    expect((err as Error).message).toMatch(/@tensorflow\/tfjs@4\.22\.0 and @tensorflow\/tfjs-backend-wasm/);
   });
 
   test('rejects bad batches', async () => {

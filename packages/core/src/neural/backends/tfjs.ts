@@ -5,13 +5,18 @@
  * It exists as the yardstick for our own kernels and as an independent second
  * implementation the kernel trainer is tested against; it is not the default.
  *
- * TensorFlow.js is an optional peer dependency: it is loaded on first use by
- * dynamic `import()`, once per process (`loadTfjs`). Loading switches the
- * process-wide tfjs engine to the `wasm` backend with multithreading off (so
- * benchmarks compare one thread with one thread).
+ * TensorFlow.js is an optional peer dependency, loaded once per process on
+ * first use (`loadTfjs`): either the modules an application hands over with
+ * `configureTfjs({ modules })` (what a bundled browser app does: its bundler
+ * sees its own `import * as tf from '@tensorflow/tfjs'`), or else a dynamic
+ * `import()` whose specifier is a variable, so bundlers do not try to resolve
+ * an optional package (an app without tfjs still bundles @mine/core) and Node
+ * resolves it at run time. Loading switches the process-wide tfjs engine to
+ * the `wasm` backend with multithreading off (so benchmarks compare one
+ * thread with one thread).
  *
  * Where the `.wasm` binaries come from (`setWasmPaths` of tfjs-backend-wasm):
- * 1. `configureTfjsWasmPaths(paths)` or the `wasmPaths` option of
+ * 1. `configureTfjs({ wasmPaths })` or the `wasmPaths` option of
  *    `createTfjsTrainer`, before the first trainer;
  * 2. else `globalThis.MINE_TFJS_WASM_PATHS` (set it in a page or worker
  *    without importing anything from here);
@@ -90,17 +95,37 @@ export type TfjsNamespace = Tf;
 const PACKAGES = '@tensorflow/tfjs@4.22.0 and @tensorflow/tfjs-backend-wasm@4.22.0';
 const SIMD_BINARY: TfjsWasmBinary = 'tfjs-backend-wasm-simd.wasm';
 
-let configuredPaths: TfjsWasmPaths | undefined;
+/** What `configureTfjs` accepts. */
+export interface TfjsConfig {
+  /** Where the `.wasm` files are (see `TfjsWasmPaths`). */
+  wasmPaths?: TfjsWasmPaths;
+  /**
+   * The application's own `@tensorflow/tfjs` and `@tensorflow/tfjs-backend-wasm`
+   * module namespaces (`import * as tf from '@tensorflow/tfjs'`), used instead
+   * of importing them by name: needed in bundled browser apps, where only the
+   * app's bundler can resolve the packages.
+   */
+  modules?: { tf: unknown; wasm: unknown };
+}
+
+let configured: TfjsConfig = {};
 let loading: Promise<Tf> | undefined;
 
 /**
- * Sets where the tfjs `.wasm` binaries are fetched from. Call before the first
- * `createTfjsTrainer` / `loadTfjs` of the process; later calls have no effect
- * on the already-initialised backend (and throw, to say so).
+ * Sets how tfjs is found (`modules`) and where its `.wasm` binaries are
+ * fetched from (`wasmPaths`). Call before the first `createTfjsTrainer` /
+ * `loadTfjs` of the process: the backend initialises once, so a later call
+ * throws rather than being silently ignored.
+ *
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import * as wasm from '@tensorflow/tfjs-backend-wasm';
+ * configureTfjs({ modules: { tf, wasm }, wasmPaths: '/static/tfjs/' });
+ * ```
  */
-export function configureTfjsWasmPaths(paths: TfjsWasmPaths): void {
-  if (loading) throw new Error('configureTfjsWasmPaths: the tfjs wasm backend is already initialised in this process');
-  configuredPaths = paths;
+export function configureTfjs(config: TfjsConfig): void {
+  if (loading) throw new Error('configureTfjs: the tfjs wasm backend is already initialised in this process');
+  configured = { ...configured, ...config };
 }
 
 /**
@@ -113,7 +138,7 @@ export function configureTfjsWasmPaths(paths: TfjsWasmPaths): void {
  */
 export function loadTfjs(options: Pick<TfjsTrainerOptions, 'wasmPaths'> = {}): Promise<Tf> {
   if (!loading) {
-    const paths = options.wasmPaths ?? configuredPaths;
+    const paths = options.wasmPaths ?? configured.wasmPaths;
     loading = initTfjs(paths).catch((e: unknown) => {
       loading = undefined;
       throw e;
@@ -126,7 +151,17 @@ async function initTfjs(explicitPaths: TfjsWasmPaths | undefined): Promise<Tf> {
   let tf: Tf;
   let tfWasm: TfWasm;
   try {
-    [tf, tfWasm] = await Promise.all([import('@tensorflow/tfjs'), import('@tensorflow/tfjs-backend-wasm')]);
+    if (configured.modules) {
+      tf = configured.modules.tf as Tf;
+      tfWasm = configured.modules.wasm as TfWasm;
+    } else {
+      // Variable specifiers: see the module comment (bundlers must not resolve an optional peer).
+      const names = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'];
+      [tf, tfWasm] = (await Promise.all(names.map((n) => import(/* @vite-ignore */ /* webpackIgnore: true */ n)))) as [Tf, TfWasm];
+    }
+    if (typeof tf?.setBackend !== 'function' || typeof tfWasm?.setWasmPaths !== 'function') {
+      throw new Error('the modules given to configureTfjs are not @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm');
+    }
   } catch (e) {
     throw new MineError('INVALID_PARAMS', `backend 'tfjs' needs the optional packages ${PACKAGES}, which could not be loaded (${e instanceof Error ? e.message : String(e)})`, {
       field: 'backend',
@@ -155,7 +190,7 @@ async function initTfjs(explicitPaths: TfjsWasmPaths | undefined): Promise<Tf> {
   if (!ok || tf.getBackend() !== 'wasm') {
     throw new MineError('INVALID_PARAMS', `backend 'tfjs': the TensorFlow.js wasm backend failed to initialise${reason ? ` (${reason})` : ''}`, {
       field: 'backend',
-      hint: `point it at the .wasm files of @tensorflow/tfjs-backend-wasm with configureTfjsWasmPaths() or globalThis.MINE_TFJS_WASM_PATHS; or use backend 'wasm'`,
+      hint: `point it at the .wasm files of @tensorflow/tfjs-backend-wasm with configureTfjs({ wasmPaths }) or globalThis.MINE_TFJS_WASM_PATHS; or use backend 'wasm'`,
     });
   }
   return tf;
@@ -246,7 +281,11 @@ class TfjsTrainer implements CriticTrainer {
   private readonly mine: MineState = { logEma: undefined };
   /** Per batch size B: eye(B) and the −Inf-on-diagonal mask (separable critics). */
   private readonly masks = new Map<number, { eye: Tensor2D; negDiag: Tensor2D }>();
-  private peakBytes = 0;
+  /** tfjs bytes in use when the current step/gradient began, and the largest excess over it seen in one. */
+  private stepBaseBytes = 0;
+  private peakStepBytes = 0;
+  /** Whether Adam's moment variables exist (tfjs creates them on the first update). */
+  private adamStarted = false;
   private disposed = false;
 
   /** S = F·Gᵀ with the explicit-transpose backward, or undefined for autodiff. */
@@ -285,7 +324,6 @@ class TfjsTrainer implements CriticTrainer {
     this.lseRows = this.lseOp(true) as (x: Tensor) => Tensor1D;
     // Kingma & Ba 2015, Algorithm 1 (tfjs folds the bias corrections the same way as kernels.adam).
     this.opt = tf.train.adam(optimizer.lr, optimizer.beta1, optimizer.beta2, optimizer.eps);
-    this.notePeak();
   }
 
   // ------------------------------------------------------------------ helpers
@@ -299,9 +337,10 @@ class TfjsTrainer implements CriticTrainer {
     }
   }
 
+  /** Records the tensor bytes a step holds above its starting point (activations, gradients). */
   private notePeak(): void {
-    const bytes = this.tf.memory().numBytes;
-    if (bytes > this.peakBytes) this.peakBytes = bytes;
+    const bytes = this.tf.memory().numBytes - this.stepBaseBytes;
+    if (bytes > this.peakStepBytes) this.peakStepBytes = bytes;
   }
 
   /** act(x·W + b); relu/linear use the fused matMul + bias + activation kernel. */
@@ -576,6 +615,7 @@ class TfjsTrainer implements CriticTrainer {
     const chunks = this.critic.kind === 'concat' && this.obj.objective === 'infonce' ? this.infonceChunks(B) : [undefined];
     let value = 0;
     let grads: Tensor[] | undefined;
+    this.stepBaseBytes = tf.memory().numBytes;
     for (const rows of chunks) {
       let chunkValue = 0;
       const g = tf.variableGrads(() => {
@@ -588,6 +628,7 @@ class TfjsTrainer implements CriticTrainer {
       const list = varList.map((v) => g.grads[v.name]!);
       // Σ of the chunks' gradients = gradient of the whole loss (its rows are a sum).
       grads = grads ? grads.map((a, i) => tf.add(a, list[i]!)) : list;
+      this.notePeak();
     }
     if (isRowChunked(chunks)) value += Math.log(B);
     return { value, grads: grads! };
@@ -605,7 +646,7 @@ class TfjsTrainer implements CriticTrainer {
       const named: NamedTensorMap = {};
       this.vars.forEach((e, i) => (named[e.v.name] = r.grads[i]!));
       this.opt.applyGradients(named);
-      this.notePeak();
+      this.adamStarted = true;
     });
     return value;
   }
@@ -667,15 +708,18 @@ class TfjsTrainer implements CriticTrainer {
   }
 
   /**
-   * The high-water mark of `tf.memory().numBytes` seen by this trainer (its
-   * weights, Adam's moments and a step's live activations and gradients). It
-   * counts every tensor of the process's tfjs engine, so other tfjs users
-   * (or other live tfjs trainers) are included. 0 after dispose.
+   * Bytes of this trainer's tensors: weights, Adam's two moments (once the
+   * first step made them), the cached diagonal masks, plus the most tensor
+   * memory a step or gradient call has held on top of that (inputs,
+   * activations, gradients: measured as the rise of `tf.memory().numBytes`
+   * during the call, so other tfjs users of the process are not counted).
+   * Excludes the tfjs wasm module's own heap overhead. 0 after dispose.
    */
   memoryBytes(): number {
     if (this.disposed) return 0;
-    this.notePeak();
-    return this.peakBytes;
+    let masks = 0;
+    for (const B of this.masks.keys()) masks += 2 * 4 * B * B;
+    return 4 * this.size * (this.adamStarted ? 3 : 1) + masks + this.peakStepBytes;
   }
 
   dispose(): void {
