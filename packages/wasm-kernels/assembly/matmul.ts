@@ -19,21 +19,38 @@
 // transB only change the packing routines (B: a vector copy, or 4×4 shuffle
 // transposes for Bᵀ; A: lane-splat shuffles from rows or from columns), so all
 // four variants (NN, NT, TN, TT) run the same micro-kernel at about the same
-// speed. Edges (m % 5, n % 8, any k) are zero-padded in the packed panels and
-// finished by a masked epilogue, so no scalar tail code sits in the hot loop.
-// n = 1 (matrix × vector) skips packing: see gemv. Packing costs O(mk + kn) against the 2mnk flops (measured ≈ 5 % at
-// 512×128·128×128, all in packA).
+// speed. Edges (m % 5, n % 8, any k) are zero-padded in the packed panels; a
+// last panel of ≤ 4 columns (n = 100) runs a 5×4 kernel, and partial tiles
+// are finished through a scratch tile, so no scalar tail code sits in the hot
+// loop. Full tiles go straight to C (accumulating: the kernel starts from C),
+// and a bias/activation epilogue is applied to the tile in place while it is
+// in L1 (fusing it into the micro-kernel made V8 spill accumulators in the k
+// loop). Packing costs O(mk + kn) against the 2mnk flops (≈ 6–8 % at
+// 512×100·100×100, mostly packA).
 //
-// Throughput (bench/gemm.mjs, 1 thread, Zen 3 at ~2.5–3 GHz, V8 11.3 / Node 20):
-// ~33–35 GFLOP/s for 512×128·128×128 in every variant, against a mul+add
-// ceiling of 4 f32x4 ops/cycle ≈ 16 flop/cycle. The micro-kernel alone
-// (L1-resident panels) reaches ~37.5; V8's loop overhead (stack check,
-// zero-extension of i32 addresses) makes it front-end bound, not FP bound.
+// Shapes where packing and 5×8 tiles waste most of the work skip them:
+//   n = 1          gemv (matrix × vector)
+//   k ≤ 4          smallK: row by row, C = act(Σ_p a_ip·B[p,:] + bias) in one
+//                  pass (a critic's first layer on 1–2-dim x and y)
+//   m ≤ 4          smallM: 2 rows × 16 columns of C in registers down all k
+//                  (the weight gradient of such a first layer, 2×512·512×100)
+//
+// Throughput (1 thread, Zen 3 EPYC at ~3 GHz, V8 11.3 / Node 20, a shared
+// 2-core VM): ~35 GFLOP/s for 512×100·100×100 in every variant (≈ 290 µs).
+// The ceiling is not the FP pipes (2 mul + 2 add f32x4 per cycle = 16
+// flop/cycle) but dispatch: V8 does not fold loads into vmulps, so a k step
+// is 7 loads + 20 FP ops, and Zen 3 dispatches ≈ 4 FP-side ops per cycle;
+// measured ≈ 6.8 cycles per k step in isolation, where removing 4 of the
+// loads (same arithmetic) gave 5.6. So ≈ 0.34 FP ops per flop is the floor
+// for any tile that fits V8's 15 allocatable xmm registers (5×8 is the best
+// such shape), and relaxed-SIMD FMA (not enabled in Node 20) would be the next
+// step up.
 //
 // Scratch panels are static (memory.data below __heap_base), so the kernel
 // never allocates or grows memory and never touches the JS-managed heap.
 
-import { applyAct } from './exp';
+import { applyAct, relu4, ACT_LINEAR, ACT_RELU, ACT_ELU, ACT_TANH } from './exp';
+import { biasAct } from './elementwise';
 import { loadPartial, storePartial } from './simd';
 
 // @ts-ignore: decorator
@@ -221,81 +238,149 @@ function packB(b: usize, transB: bool, k: i32, n: i32, pc: i32, jc: i32, kc: i32
 }
 
 /**
- * General epilogue for one micro-tile whose accumulators are in TILE:
- * C[r, 0..nr) = act((beta ? C : 0) + TILE[r] (+ bias)) for r < mr. Partial
- * rows (nr < 8) never read or write C outside the nr valid columns.
+ * Epilogue for one micro-tile whose sums are at src (row stride srcStride
+ * bytes): C[r, 0..nr) = act(src[r] (+ bias)) for r < mr. src is TILE, or C
+ * itself (then srcStride = ldc and the tile is finished in place while it is
+ * in L1). Partial rows (nr < 8) never read or write C outside the nr valid
+ * columns. `act` is a compile-time constant in each copy (see finishTile).
  */
-function finishTile(c: usize, ldc: usize, mr: i32, nr: i32, beta: bool, bias: usize, act: i32): void {
+// @ts-ignore: decorator
+@inline function finishTileBody(src: usize, srcStride: usize, c: usize, ldc: usize, mr: i32, nr: i32, bias: usize, act: i32): void {
   const n0 = min<i32>(nr, 4), n1 = nr - n0;
   let bv0 = f32x4.splat(0), bv1 = f32x4.splat(0);
   if (bias) {
     bv0 = loadPartial(bias, n0, 0);
     bv1 = loadPartial(bias + 16, n1, 0);
   }
+  const wide = nr > 4; // in place (src = C) with nr ≤ 4, never read past the row's nr floats
+  let t = src;
   for (let r = 0; r < mr; r++) {
-    const t = TILE + (<usize>r << 5);
-    let r0 = f32x4.add(v128.load(t), bv0);
-    let r1 = f32x4.add(v128.load(t, 16), bv1);
-    if (beta) {
-      if (nr == NR) {
-        r0 = f32x4.add(r0, v128.load(c));
-        r1 = f32x4.add(r1, v128.load(c, 16));
-      } else {
-        r0 = f32x4.add(r0, loadPartial(c, n0, 0));
-        r1 = f32x4.add(r1, loadPartial(c + 16, n1, 0));
-      }
+    let r0 = v128.load(t), r1 = wide ? v128.load(t, 16) : f32x4.splat(0);
+    if (bias) {
+      r0 = f32x4.add(r0, bv0);
+      r1 = f32x4.add(r1, bv1);
     }
-    if (act) {
-      r0 = applyAct(r0, act);
-      r1 = applyAct(r1, act);
-    }
+    r0 = applyAct(r0, act);
+    r1 = applyAct(r1, act);
     if (nr == NR) {
       v128.store(c, r0);
       v128.store(c, r1, 16);
     } else {
-      v128.store(t, r0);
-      v128.store(t, r1, 16);
-      memory.copy(c, t, <usize>nr << 2);
+      // (memory.copy here was a runtime call in V8: ~10 µs per 512×100 gemm)
+      storePartial(c, r0, n0);
+      storePartial(c + 16, r1, n1);
     }
+    t += srcStride;
+    c += ldc;
+  }
+}
+
+function finishTile(src: usize, srcStride: usize, c: usize, ldc: usize, mr: i32, nr: i32, bias: usize, act: i32): void {
+  if (act == ACT_RELU) finishTileBody(src, srcStride, c, ldc, mr, nr, bias, ACT_RELU);
+  else if (act == ACT_ELU) finishTileBody(src, srcStride, c, ldc, mr, nr, bias, ACT_ELU);
+  else if (act == ACT_TANH) finishTileBody(src, srcStride, c, ldc, mr, nr, bias, ACT_TANH);
+  else finishTileBody(src, srcStride, c, ldc, mr, nr, bias, ACT_LINEAR);
+}
+
+/**
+ * Loads the mr×nr block of C at c into TILE (zero elsewhere), so a partial
+ * tile accumulates onto C like a full one (the kernel starts from TILE).
+ */
+function loadTile(c: usize, ldc: usize, mr: i32, nr: i32): void {
+  const n0 = min<i32>(nr, 4), n1 = nr - n0;
+  let t = TILE;
+  for (let r = 0; r < MR; r++) {
+    if (r < mr) {
+      v128.store(t, loadPartial(c, n0, 0));
+      v128.store(t, loadPartial(c + 16, n1, 0), 16);
+    } else {
+      v128.store(t, f32x4.splat(0));
+      v128.store(t, f32x4.splat(0), 16);
+    }
+    t += 32;
     c += ldc;
   }
 }
 
 /**
- * The 5×8 micro-kernel: D[0..5, 0..8) = Ap(5×kc panel, pre-splatted) ·
- * Bp(kc×8 panel), stored at dst with row stride ldd bytes (C itself for full
- * tiles without epilogue, else TILE).
+ * Epilogue of a full 5×8 tile for linear/relu, the common case, as a small
+ * straight-line function, in place on C (the tile still in L1):
+ * C[r] = act(C[r] (+ bias)) for r < 5.
+ */
+function finishFull(c: usize, ldc: usize, bias: usize, relu: bool): void {
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0);
+  if (bias) {
+    b0 = v128.load(bias);
+    b1 = v128.load(bias, 16);
+  }
+  for (let r = 0; r < MR; r++) {
+    let r0 = v128.load(c), r1 = v128.load(c, 16);
+    if (bias) {
+      r0 = f32x4.add(r0, b0);
+      r1 = f32x4.add(r1, b1);
+    }
+    if (relu) {
+      r0 = relu4(r0);
+      r1 = relu4(r1);
+    }
+    v128.store(c, r0);
+    v128.store(c, r1, 16);
+    c += ldc;
+  }
+}
+
+/**
+ * The 5×8 micro-kernel: D[0..5, 0..8) (= | +=) Ap(5×kc panel, pre-splatted)
+ * · Bp(kc×8 panel), D at dst with row stride ldd bytes (C itself for full
+ * tiles, else TILE); `beta`: start from D instead of 0 (the accumulators are
+ * loaded before the loop, so the loop is the same).
  *
  * Inner loop per k: 2 B loads, 5 A loads, 10 mul + 10 add into 10 v128
  * accumulators; 14 live xmm registers (V8 allocates 15 on x64) and no spills.
  * It is kept a small leaf function on purpose: inlined into the loop over
- * row panels, V8 scheduled all seven loads first and spilled accumulators
- * (16 vs 30+ GFLOP/s). Measured alternatives (isolated, this machine):
- * 4×8 with v128.load32_splat 33, 4×8 pre-splatted 36, 5×8 pre-splatted 37.5
- * GFLOP/s; unrolling k by 2 drops to ~24 (the second step's loads get
- * hoisted and the accumulators spill).
+ * row panels, or with an epilogue after the loop that needs a few more
+ * registers, V8 scheduled the loads first and spilled accumulators inside
+ * the loop (2× slower). Measured alternatives (isolated): 4×8 with
+ * v128.load32_splat ~10 % slower, 5×8 with load32_splat from a compact A
+ * panel 15 % slower, 6×8 (16 registers) spills, unrolling k by 2 spills (the
+ * second step's loads get hoisted).
  */
-function micro(kc: i32, ap: usize, bp: usize, dst: usize, ldd: usize): void {
+function micro(kc: i32, ap: usize, bp: usize, dst: usize, ldd: usize, beta: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  const end = bp + (<usize>kc << 5);
-  while (bp < end) {
-    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-    let a = v128.load(ap);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0)); c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load(ap, 16);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0)); c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load(ap, 32);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0)); c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load(ap, 48);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0)); c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    a = v128.load(ap, 64);
-    c40 = f32x4.add(c40, f32x4.mul(a, b0)); c41 = f32x4.add(c41, f32x4.mul(a, b1));
-    ap += 80;
-    bp += 32;
+  if (beta) {
+    // accumulate into dst: start from it (before the loop, so the loop is unchanged)
+    let d = dst;
+    c00 = v128.load(d); c01 = v128.load(d, 16); d += ldd;
+    c10 = v128.load(d); c11 = v128.load(d, 16); d += ldd;
+    c20 = v128.load(d); c21 = v128.load(d, 16); d += ldd;
+    c30 = v128.load(d); c31 = v128.load(d, 16); d += ldd;
+    c40 = v128.load(d); c41 = v128.load(d, 16);
+  }
+  // The loop pointers start one step back (and the loads carry that step in
+  // their offsets): V8 then knows they are results of an i32 subtraction,
+  // i.e. already zero-extended, and drops the two `movl` it otherwise emits
+  // per k step to zero-extend the pointers it got as parameters (−6 % time).
+  // ap, bp point into AP/BP (static data at ≥ 1 KiB), so nothing wraps.
+  let a = ap - 80, b = bp - 32;
+  const end = b + (<usize>kc << 5);
+  while (b < end) {
+    const b0 = v128.load(b, 32), b1 = v128.load(b, 48);
+    let x = v128.load(a, 80);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load(a, 96);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load(a, 112);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load(a, 128);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    x = v128.load(a, 144);
+    c40 = f32x4.add(c40, f32x4.mul(x, b0)); c41 = f32x4.add(c41, f32x4.mul(x, b1));
+    a += 80;
+    b += 32;
   }
   v128.store(dst, c00); v128.store(dst, c01, 16); dst += ldd;
   v128.store(dst, c10); v128.store(dst, c11, 16); dst += ldd;
@@ -305,23 +390,146 @@ function micro(kc: i32, ap: usize, bp: usize, dst: usize, ldd: usize): void {
 }
 
 /**
+ * The 5×4 micro-kernel for a last B panel of at most 4 columns (n = 100 has
+ * twelve 8-column panels and one of 4): the left half of micro (same
+ * arguments), reading the first 4 floats of each 8-float row of the
+ * zero-padded panel. Half the work of running micro on the padded panel.
+ */
+function micro4(kc: i32, ap: usize, bp: usize, dst: usize, ldd: usize, beta: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0), c4 = f32x4.splat(0);
+  if (beta) {
+    c0 = v128.load(dst);
+    c1 = v128.load(dst + ldd);
+    c2 = v128.load(dst + 2 * ldd);
+    c3 = v128.load(dst + 3 * ldd);
+    c4 = v128.load(dst + 4 * ldd);
+  }
+  let a = ap - 80, b = bp - 32; // see micro
+  const end = b + (<usize>kc << 5);
+  while (b < end) {
+    const b0 = v128.load(b, 32);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load(a, 80), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load(a, 96), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load(a, 112), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load(a, 128), b0));
+    c4 = f32x4.add(c4, f32x4.mul(v128.load(a, 144), b0));
+    a += 80;
+    b += 32;
+  }
+  v128.store(dst, c0); dst += ldd;
+  v128.store(dst, c1); dst += ldd;
+  v128.store(dst, c2); dst += ldd;
+  v128.store(dst, c3); dst += ldd;
+  v128.store(dst, c4);
+}
+
+/**
  * Runs the micro-kernel down one 8-column B panel for all mc rows of the
  * packed A block. c points at C[ic, jc+jr]; ldc is C's row stride in bytes.
+ * Every tile computes (C if beta, else 0) + Σ_p in order, so accumulation
+ * and the k blocks continue one running sum. Full tiles (and 5×4 ones) run
+ * on C itself, then (with a bias or an activation) are finished in place
+ * while still in L1; partial tiles run on TILE (loaded from C when
+ * accumulating). The epilogue is deliberately not fused into the
+ * micro-kernel: its extra live vectors made V8 spill accumulators inside the
+ * k loop (2× slower).
  */
 function panelKernel(kc: i32, bpanel: usize, c: usize, ldc: usize, mc: i32, nr: i32, beta: bool, bias: usize, act: i32): void {
-  const simple = nr == NR && !beta && !bias && !act;
+  const simpleAct = act == ACT_LINEAR || act == ACT_RELU;
+  const relu = act == ACT_RELU;
+  const epi = bias != 0 || act != 0;
   const panelBytes = <usize>kc * 80;
   let ap = AP;
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min<i32>(MR, mc - ir);
-    if (simple && mr == MR) {
-      micro(kc, ap, bpanel, c, ldc);
+    if (nr == NR && mr == MR) {
+      micro(kc, ap, bpanel, c, ldc, beta);
+      if (epi) {
+        if (simpleAct) finishFull(c, ldc, bias, relu);
+        else finishTile(c, ldc, c, ldc, MR, NR, bias, act);
+      }
+    } else if (nr == 4 && mr == MR) {
+      micro4(kc, ap, bpanel, c, ldc, beta);
+      if (epi) finishTile(c, ldc, c, ldc, MR, 4, bias, act);
     } else {
-      micro(kc, ap, bpanel, TILE, 32);
-      finishTile(c, ldc, mr, nr, beta, bias, act);
+      if (beta) loadTile(c, ldc, mr, nr);
+      if (nr <= 4) micro4(kc, ap, bpanel, TILE, 32, beta);
+      else micro(kc, ap, bpanel, TILE, 32, beta);
+      finishTile(TILE, 32, c, ldc, mr, nr, bias, act);
     }
     ap += panelBytes;
     c += ldc * MR;
+  }
+}
+
+/**
+ * One block of `nv` (1..8) vectors of y = Σ_p b[p]·A[p, i0..] for gemv's
+ * transA case (A stored k×m, row stride `rowBytes`), kept in registers down
+ * all k rows. Summation order per entry as before: C (when accumulating) or
+ * the p = 0 product first, then p = 1, 2, ... in order. `partial` (1..3,
+ * with nv = 1): the last block has fewer than 4 floats.
+ */
+// @ts-ignore: decorator
+@inline function gemvTBlock(a: usize, b: usize, c: usize, k: i32, rowBytes: usize, accumulate: bool, nv: i32, partial: i32): void {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+  let p = 0;
+  let row = a;
+  if (accumulate) {
+    if (partial > 0) s0 = loadPartial(c, partial, 0);
+    else {
+      s0 = v128.load(c);
+      if (nv > 1) s1 = v128.load(c, 16);
+      if (nv > 2) s2 = v128.load(c, 32);
+      if (nv > 3) s3 = v128.load(c, 48);
+      if (nv > 4) s4 = v128.load(c, 64);
+      if (nv > 5) s5 = v128.load(c, 80);
+      if (nv > 6) s6 = v128.load(c, 96);
+      if (nv > 7) s7 = v128.load(c, 112);
+    }
+  } else if (k > 0) {
+    const bp = v128.load32_splat(b);
+    if (partial > 0) s0 = f32x4.mul(loadPartial(row, partial, 0), bp);
+    else {
+      s0 = f32x4.mul(v128.load(row), bp);
+      if (nv > 1) s1 = f32x4.mul(v128.load(row, 16), bp);
+      if (nv > 2) s2 = f32x4.mul(v128.load(row, 32), bp);
+      if (nv > 3) s3 = f32x4.mul(v128.load(row, 48), bp);
+      if (nv > 4) s4 = f32x4.mul(v128.load(row, 64), bp);
+      if (nv > 5) s5 = f32x4.mul(v128.load(row, 80), bp);
+      if (nv > 6) s6 = f32x4.mul(v128.load(row, 96), bp);
+      if (nv > 7) s7 = f32x4.mul(v128.load(row, 112), bp);
+    }
+    p = 1;
+    row += rowBytes;
+  }
+  let bq = b + (<usize>p << 2);
+  for (; p < k; p++) {
+    const bp = v128.load32_splat(bq);
+    if (partial > 0) s0 = f32x4.add(s0, f32x4.mul(loadPartial(row, partial, 0), bp));
+    else {
+      s0 = f32x4.add(s0, f32x4.mul(v128.load(row), bp));
+      if (nv > 1) s1 = f32x4.add(s1, f32x4.mul(v128.load(row, 16), bp));
+      if (nv > 2) s2 = f32x4.add(s2, f32x4.mul(v128.load(row, 32), bp));
+      if (nv > 3) s3 = f32x4.add(s3, f32x4.mul(v128.load(row, 48), bp));
+      if (nv > 4) s4 = f32x4.add(s4, f32x4.mul(v128.load(row, 64), bp));
+      if (nv > 5) s5 = f32x4.add(s5, f32x4.mul(v128.load(row, 80), bp));
+      if (nv > 6) s6 = f32x4.add(s6, f32x4.mul(v128.load(row, 96), bp));
+      if (nv > 7) s7 = f32x4.add(s7, f32x4.mul(v128.load(row, 112), bp));
+    }
+    row += rowBytes;
+    bq += 4;
+  }
+  if (partial > 0) storePartial(c, s0, partial);
+  else {
+    v128.store(c, s0);
+    if (nv > 1) v128.store(c, s1, 16);
+    if (nv > 2) v128.store(c, s2, 32);
+    if (nv > 3) v128.store(c, s3, 48);
+    if (nv > 4) v128.store(c, s4, 64);
+    if (nv > 5) v128.store(c, s5, 80);
+    if (nv > 6) v128.store(c, s6, 96);
+    if (nv > 7) v128.store(c, s7, 112);
   }
 }
 
@@ -330,7 +538,8 @@ function panelKernel(kc: i32, bpanel: usize, c: usize, ldc: usize, mc: i32, nr: 
  * gradient): packing A would cost more than the product, so compute directly.
  * op(B) is a k-vector at b either way (k×1 and 1×k are the same floats).
  * !transA: y[i] = A[i,:]·b, a SIMD dot product per row; transA (A stored k×m):
- * y = Σ_p b[p]·A[p,:], SIMD axpys over the rows of A. Then the epilogue.
+ * y = Σ_p b[p]·A[p,:] over blocks of up to 32 entries of y held in registers
+ * down all k rows of A. Then bias and activation in one pass.
  */
 function gemv(a: usize, b: usize, c: usize, m: i32, k: i32, transA: bool, accumulate: bool, bias: usize, act: i32): void {
   const biasV: f32 = bias ? load<f32>(bias) : 0;
@@ -359,23 +568,11 @@ function gemv(a: usize, b: usize, c: usize, m: i32, k: i32, transA: bool, accumu
     }
   } else {
     const rowBytes = <usize>m << 2;
-    for (let p = 0; p < k; p++) {
-      const bp = f32x4.splat(load<f32>(b + (<usize>p << 2)));
-      const row = a + <usize>p * rowBytes;
-      const first = p == 0 && !accumulate;
-      let i = 0;
-      for (; i + 4 <= m; i += 4) {
-        const o = <usize>i << 2;
-        const t = f32x4.mul(v128.load(row + o), bp);
-        v128.store(c + o, first ? t : f32x4.add(v128.load(c + o), t));
-      }
-      for (; i < m; i++) {
-        const o = <usize>i << 2;
-        const t = load<f32>(row + o) * f32x4.extract_lane(bp, 0);
-        store<f32>(c + o, first ? t : load<f32>(c + o) + t);
-      }
-    }
-    if (k == 0 && !accumulate) memory.fill(c, 0, <usize>m << 2);
+    let i = 0;
+    for (; i + 32 <= m; i += 32) gemvTBlock(a + (<usize>i << 2), b, c + (<usize>i << 2), k, rowBytes, accumulate, 8, 0);
+    for (; i + 16 <= m; i += 16) gemvTBlock(a + (<usize>i << 2), b, c + (<usize>i << 2), k, rowBytes, accumulate, 4, 0);
+    for (; i + 4 <= m; i += 4) gemvTBlock(a + (<usize>i << 2), b, c + (<usize>i << 2), k, rowBytes, accumulate, 1, 0);
+    if (i < m) gemvTBlock(a + (<usize>i << 2), b, c + (<usize>i << 2), k, rowBytes, accumulate, 1, m - i);
     if (bias) {
       const bv = f32x4.splat(biasV);
       let i = 0;
@@ -383,15 +580,260 @@ function gemv(a: usize, b: usize, c: usize, m: i32, k: i32, transA: bool, accumu
       for (; i < m; i++) store<f32>(c + (<usize>i << 2), load<f32>(c + (<usize>i << 2)) + biasV);
     }
   }
-  if (act) {
-    let i = 0;
-    for (; i + 4 <= m; i += 4) v128.store(c + (<usize>i << 2), applyAct(v128.load(c + (<usize>i << 2)), act));
-    const r = m - i;
-    if (r > 0) {
-      const o = c + (<usize>i << 2);
-      storePartial(o, applyAct(loadPartial(o, r, 0), act), r);
+  if (act) biasAct(c, 0, c, 1, m, act);
+}
+
+/**
+ * Small k (1..4, the first layer of a critic on low-dimensional x, y, or an
+ * outer product): packing and the 5×8 micro-kernel cost far more than the
+ * 2mnk flops here, so compute C row by row: splat the k entries of row i of
+ * op(A), then per 4 columns C = act((C or +0) + Σ_p a_p·B[p, j..j+4) + bias)
+ * in one pass, B's k rows staying in L1. Same order of operations as the
+ * packed path (C or +0, the products in p order, then the bias), so the
+ * results are bit-identical. `K`, `act` (linear or relu) and `hasBias` are compile-time
+ * constants in each copy; `beta` (accumulate) is a runtime flag. op(B) must be
+ * B itself (k×n, row stride n), i.e. !transB or k = 1.
+ */
+// @ts-ignore: decorator
+@inline function smallKBody(a: usize, b: usize, c: usize, m: i32, n: i32, rs: usize, ps: usize, beta: bool, bias: usize, K: i32, act: i32, hasBias: bool): void {
+  const ldb = <usize>n << 2;
+  const b1 = b + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+  const body = <usize>(n & ~3) << 2;
+  const zero = f32x4.splat(0);
+  let ar = a, cr = c;
+  for (let i = 0; i < m; i++) {
+    const a0 = v128.load32_splat(ar);
+    let a1 = zero, a2 = zero, a3 = zero;
+    if (K > 1) a1 = v128.load32_splat(ar + ps);
+    if (K > 2) a2 = v128.load32_splat(ar + 2 * ps);
+    if (K > 3) a3 = v128.load32_splat(ar + 3 * ps);
+    let o: usize = 0;
+    for (; o < body; o += 16) {
+      // from C or +0, like the packed path (+0: a −0 product sums to +0)
+      let s = f32x4.add(beta ? v128.load(cr + o) : zero, f32x4.mul(a0, v128.load(b + o)));
+      if (K > 1) s = f32x4.add(s, f32x4.mul(a1, v128.load(b1 + o)));
+      if (K > 2) s = f32x4.add(s, f32x4.mul(a2, v128.load(b2 + o)));
+      if (K > 3) s = f32x4.add(s, f32x4.mul(a3, v128.load(b3 + o)));
+      if (hasBias) s = f32x4.add(s, v128.load(bias + o));
+      if (act == ACT_RELU) s = relu4(s);
+      v128.store(cr + o, s);
+    }
+    ar += rs;
+    cr += ldb;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function smallKAct(a: usize, b: usize, c: usize, m: i32, n: i32, rs: usize, ps: usize, beta: bool, bias: usize, K: i32, relu: bool): void {
+  if (relu) {
+    if (bias) smallKBody(a, b, c, m, n, rs, ps, beta, bias, K, ACT_RELU, true);
+    else smallKBody(a, b, c, m, n, rs, ps, beta, 0, K, ACT_RELU, false);
+  } else {
+    if (bias) smallKBody(a, b, c, m, n, rs, ps, beta, bias, K, ACT_LINEAR, true);
+    else smallKBody(a, b, c, m, n, rs, ps, beta, 0, K, ACT_LINEAR, false);
+  }
+}
+
+/**
+ * The last n % 4 columns of smallK (one partial vector per row), with the
+ * same arithmetic in the same order as smallKBody; k and the flags at run
+ * time (one shared copy instead of one per specialised body).
+ */
+function smallKTail(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, rs: usize, ps: usize, beta: bool, bias: usize, relu: bool): void {
+  const ldb = <usize>n << 2;
+  const j = n & ~3;
+  const rest = n - j;
+  const o = <usize>j << 2;
+  const bv = bias ? loadPartial(bias + o, rest, 0) : f32x4.splat(0);
+  let ar = a, cr = c + o;
+  for (let i = 0; i < m; i++) {
+    let s = beta ? loadPartial(cr, rest, 0) : f32x4.splat(0);
+    let bp = b + o;
+    for (let p = 0; p < k; p++) {
+      s = f32x4.add(s, f32x4.mul(v128.load32_splat(ar + <usize>p * ps), loadPartial(bp, rest, 0)));
+      bp += ldb;
+    }
+    if (bias) s = f32x4.add(s, bv);
+    if (relu) s = relu4(s);
+    storePartial(cr, s, rest);
+    ar += rs;
+    cr += ldb;
+  }
+}
+
+/** Largest k that takes the small-k path (see smallKBody). */
+// @ts-ignore: decorator
+@inline const SMALL_K: i32 = 4;
+
+function smallK(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: bool, beta: bool, bias: usize, act: i32): void {
+  // byte strides of op(A) along rows (i) and along k (p)
+  const rs: usize = transA ? 4 : <usize>k << 2;
+  const ps: usize = transA ? <usize>m << 2 : 4;
+  const relu = act == ACT_RELU;
+  if (n >= 4) {
+    if (k == 1) smallKAct(a, b, c, m, n, rs, ps, beta, bias, 1, relu);
+    else if (k == 2) smallKAct(a, b, c, m, n, rs, ps, beta, bias, 2, relu);
+    else if (k == 3) smallKAct(a, b, c, m, n, rs, ps, beta, bias, 3, relu);
+    else smallKAct(a, b, c, m, n, rs, ps, beta, bias, 4, relu);
+  }
+  if (n & 3) smallKTail(a, b, c, m, k, n, rs, ps, beta, bias, relu);
+  // elu / tanh: the same pre-activation, then the activation in place
+  if (act != ACT_LINEAR && !relu) biasAct(c, 0, c, m, n, act);
+}
+
+/**
+ * One block of smallM: rows i0 (and i1 when R = 2) of C, columns [0, 4·NV)
+ * from b and c (`partial` 1..3 with NV = 1: fewer than 4 columns), the
+ * R×NV vectors of sums in registers down all k rows of B (row stride ldb
+ * bytes), starting from C when accumulating. A(i, p) is read with a splat
+ * load at ai + p·ps. Then C = act(sum + bias) as in the other paths (relu in
+ * place here, elu/tanh by the caller).
+ */
+// @ts-ignore: decorator
+@inline function smallMBlock(a0: usize, a1: usize, ps: usize, b: usize, ldb: usize, k: i32, c0: usize, c1: usize, beta: bool, bias: usize, relu: bool, R: i32, NV: i32, partial: i32): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+  let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+  if (beta) {
+    if (partial > 0) {
+      s00 = loadPartial(c0, partial, 0);
+      if (R > 1) s10 = loadPartial(c1, partial, 0);
+    } else {
+      s00 = v128.load(c0);
+      if (NV > 1) {
+        s01 = v128.load(c0, 16);
+        s02 = v128.load(c0, 32);
+        s03 = v128.load(c0, 48);
+      }
+      if (R > 1) {
+        s10 = v128.load(c1);
+        if (NV > 1) {
+          s11 = v128.load(c1, 16);
+          s12 = v128.load(c1, 32);
+          s13 = v128.load(c1, 48);
+        }
+      }
     }
   }
+  let bp = b;
+  let o: usize = 0;
+  for (let p = 0; p < k; p++) {
+    const x0 = v128.load32_splat(a0 + o);
+    if (partial > 0) {
+      const v0 = loadPartial(bp, partial, 0);
+      s00 = f32x4.add(s00, f32x4.mul(x0, v0));
+      if (R > 1) s10 = f32x4.add(s10, f32x4.mul(v128.load32_splat(a1 + o), v0));
+    } else {
+      const v0 = v128.load(bp);
+      s00 = f32x4.add(s00, f32x4.mul(x0, v0));
+      if (NV > 1) {
+        const v1 = v128.load(bp, 16), v2 = v128.load(bp, 32), v3 = v128.load(bp, 48);
+        s01 = f32x4.add(s01, f32x4.mul(x0, v1));
+        s02 = f32x4.add(s02, f32x4.mul(x0, v2));
+        s03 = f32x4.add(s03, f32x4.mul(x0, v3));
+        if (R > 1) {
+          const x1 = v128.load32_splat(a1 + o);
+          s10 = f32x4.add(s10, f32x4.mul(x1, v0));
+          s11 = f32x4.add(s11, f32x4.mul(x1, v1));
+          s12 = f32x4.add(s12, f32x4.mul(x1, v2));
+          s13 = f32x4.add(s13, f32x4.mul(x1, v3));
+        }
+      } else if (R > 1) {
+        s10 = f32x4.add(s10, f32x4.mul(v128.load32_splat(a1 + o), v0));
+      }
+    }
+    bp += ldb;
+    o += ps;
+  }
+  smallMFinish(c0, s00, s01, s02, s03, bias, relu, NV, partial);
+  if (R > 1) smallMFinish(c1, s10, s11, s12, s13, bias, relu, NV, partial);
+}
+
+// @ts-ignore: decorator
+@inline function smallMFinish(c: usize, s0: v128, s1: v128, s2: v128, s3: v128, bias: usize, relu: bool, NV: i32, partial: i32): void {
+  if (partial > 0) {
+    if (bias) s0 = f32x4.add(s0, loadPartial(bias, partial, 0));
+    if (relu) s0 = relu4(s0);
+    storePartial(c, s0, partial);
+    return;
+  }
+  if (bias) {
+    s0 = f32x4.add(s0, v128.load(bias));
+    if (NV > 1) {
+      s1 = f32x4.add(s1, v128.load(bias, 16));
+      s2 = f32x4.add(s2, v128.load(bias, 32));
+      s3 = f32x4.add(s3, v128.load(bias, 48));
+    }
+  }
+  if (relu) {
+    s0 = relu4(s0);
+    if (NV > 1) {
+      s1 = relu4(s1);
+      s2 = relu4(s2);
+      s3 = relu4(s3);
+    }
+  }
+  v128.store(c, s0);
+  if (NV > 1) {
+    v128.store(c, s1, 16);
+    v128.store(c, s2, 32);
+    v128.store(c, s3, 48);
+  }
+}
+
+/** Largest m that takes the small-m path (see smallM). */
+// @ts-ignore: decorator
+@inline const SMALL_M: i32 = 4;
+
+/**
+ * Small m (1..4 rows of C; e.g. the weight gradient Xᵀ·δ of a critic's first
+ * layer with 2 inputs, 2×512·512×100): the packed path would compute 5-row
+ * tiles for 1..4 useful rows and pack A for nothing, so compute C directly,
+ * two rows at a time, 16 columns at a time in registers down all k rows of
+ * B (which must be stored k×n: !transB). A's entries are splat-loaded in
+ * place (either layout). The same order of operations as the packed path (C
+ * or +0, the products in p order, the bias, the activation), so the results
+ * are bit-identical to it.
+ */
+function smallM(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: bool, beta: bool, bias: usize, act: i32): void {
+  const rs: usize = transA ? 4 : <usize>k << 2;
+  const ps: usize = transA ? <usize>m << 2 : 4;
+  const ldb = <usize>n << 2;
+  const relu = act == ACT_RELU;
+  for (let i = 0; i < m; i += 2) {
+    const a0 = a + <usize>i * rs;
+    const c0 = c + <usize>i * ldb;
+    let j = 0;
+    if (i + 1 < m) {
+      const a1 = a0 + rs, c1 = c0 + ldb;
+      for (; j + 16 <= n; j += 16) {
+        const o = <usize>j << 2;
+        smallMBlock(a0, a1, ps, b + o, ldb, k, c0 + o, c1 + o, beta, bias ? bias + o : 0, relu, 2, 4, 0);
+      }
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>j << 2;
+        smallMBlock(a0, a1, ps, b + o, ldb, k, c0 + o, c1 + o, beta, bias ? bias + o : 0, relu, 2, 1, 0);
+      }
+      if (j < n) {
+        const o = <usize>j << 2;
+        smallMBlock(a0, a1, ps, b + o, ldb, k, c0 + o, c1 + o, beta, bias ? bias + o : 0, relu, 2, 1, n - j);
+      }
+    } else {
+      for (; j + 16 <= n; j += 16) {
+        const o = <usize>j << 2;
+        smallMBlock(a0, 0, ps, b + o, ldb, k, c0 + o, 0, beta, bias ? bias + o : 0, relu, 1, 4, 0);
+      }
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>j << 2;
+        smallMBlock(a0, 0, ps, b + o, ldb, k, c0 + o, 0, beta, bias ? bias + o : 0, relu, 1, 1, 0);
+      }
+      if (j < n) {
+        const o = <usize>j << 2;
+        smallMBlock(a0, 0, ps, b + o, ldb, k, c0 + o, 0, beta, bias ? bias + o : 0, relu, 1, 1, n - j);
+      }
+    }
+  }
+  // elu / tanh: the same pre-activation, then the activation in place
+  if (act != ACT_LINEAR && !relu) biasAct(c, 0, c, m, n, act);
 }
 
 /**
@@ -407,6 +849,14 @@ export function gemmEx(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, tra
   if (m == 0 || n == 0) return;
   if (n == 1) {
     gemv(a, b, c, m, k, transA, accumulate, bias, act);
+    return;
+  }
+  if (k >= 1 && k <= SMALL_K && (!transB || k == 1)) {
+    smallK(a, b, c, m, k, n, transA, accumulate, bias, act);
+    return;
+  }
+  if (m <= SMALL_M && !transB) {
+    smallM(a, b, c, m, k, n, transA, accumulate, bias, act);
     return;
   }
   const ldc = <usize>n << 2;

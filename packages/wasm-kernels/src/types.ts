@@ -59,7 +59,8 @@ export interface Kernels {
    * op(B) is k×n: B stored k×n, or n×k when `transB`.
    * `accumulate`: C += op(A)·op(B) instead of C = op(A)·op(B).
    * k = 0 gives a zero product. C must not overlap A or B.
-   * In wasm all four variants run the same packed micro-kernel at about the same speed.
+   * In wasm all four variants run the same packed micro-kernel at about the same speed;
+   * n = 1 runs a matrix–vector loop, and k ≤ 4 or m ≤ 4 direct loops (bit-identical to the packed path).
    */
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, transA?: boolean, transB?: boolean, accumulate?: boolean): void;
 

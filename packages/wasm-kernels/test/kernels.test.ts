@@ -7,7 +7,7 @@ import { EPS32, randomArray, rng, worstRatio } from './helpers.js';
 
 const LENGTHS = [0, 1, 2, 3, 4, 5, 7, 8, 13, 17, 64, 100, 129, 1023];
 const SHAPES: [number, number][] = [
-  [1, 1], [1, 3], [2, 5], [3, 4], [7, 13], [16, 16], [5, 17], [33, 20], [64, 100], [129, 7],
+  [1, 1], [1, 3], [2, 5], [3, 4], [7, 13], [16, 16], [5, 17], [33, 20], [64, 100], [129, 7], [3, 37], [9, 23],
 ];
 const ACTS: ActName[] = ['linear', 'relu', 'elu', 'tanh'];
 
@@ -73,6 +73,22 @@ describe('biasAct', () => {
         expect(Math.abs((elu[i] as number) - (xf > 0 ? xf : Math.expm1(xf)))).toBeLessThanOrEqual(3 * EPS32 * Math.max(1, Math.abs(xf)));
         expect(Math.abs((tanh[i] as number) - Math.tanh(xf))).toBeLessThanOrEqual(2 * EPS32);
       });
+      h.reset(mark);
+    }
+  });
+
+  test('relu(−0) = +0 (as max(x, 0)), relu(NaN) = NaN, with and without bias, body and tail lanes', () => {
+    for (const k of [wasm, ref]) {
+      const h = k.heap;
+      const mark = h.mark();
+      const xs = [-0, NaN, -1, 2, -0, 0.5, -0, NaN, 3];
+      const x = h.allocFrom(xs), b = h.allocFrom(new Float32Array(xs.length).fill(-0)), y = h.alloc(xs.length);
+      for (const bias of [0, b]) {
+        k.biasAct(x, bias, y, 1, xs.length, 'relu');
+        const out = Array.from(h.read(y, xs.length));
+        const want = [0, NaN, 0, 2, 0, 0.5, 0, NaN, 3];
+        out.forEach((v, i) => (Number.isNaN(want[i]) ? expect(v).toBeNaN() : expect(Object.is(v, want[i])).toBe(true)));
+      }
       h.reset(mark);
     }
   });
@@ -153,6 +169,8 @@ describe('actBackward / actBackwardColSum / colSum', () => {
             expect(Array.from(h.read(dx1, rows * cols))).toEqual(Array.from(h.read(dx2, rows * cols)));
             const a = h.read(db1, cols), b = h.read(db2, cols);
             expect(worstRatio(a, b, () => (rows + 1) * EPS32 * (rows + 1))).toBeLessThanOrEqual(1);
+            // wasm sums each column in row order, then adds db when accumulating, as colSum does: bit-identical
+            if (k === wasm) expect(Array.from(a)).toEqual(Array.from(b));
             h.reset(mark);
           }
         }

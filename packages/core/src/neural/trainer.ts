@@ -213,6 +213,28 @@ export class KernelTrainer implements CriticTrainer {
     }
   }
 
+  /**
+   * writeConcatRows for the joint/marginal halves of a DV-type pass (row r =
+   * [x_r, y_r]), without the per-row index callbacks: one tight copy loop
+   * (dx = dy = 1 is the common case).
+   */
+  private writeConcatPairs(f: Float32Array, row0: number, x: Float32Array, y: Float32Array, rows: number): void {
+    const { dx, dy } = this.critic;
+    const D = dx + dy;
+    let o = (this.mlps[0]!.input >>> 2) + row0 * D;
+    if (dx === 1 && dy === 1) {
+      for (let r = 0; r < rows; r++, o += 2) {
+        f[o] = x[r]!;
+        f[o + 1] = y[r]!;
+      }
+      return;
+    }
+    for (let r = 0, xi = 0, yj = 0; r < rows; r++, o += D, xi += dx, yj += dy) {
+      for (let c = 0; c < dx; c++) f[o + c] = x[xi + c]!;
+      for (let c = 0; c < dy; c++) f[o + dx + c] = y[yj + c]!;
+    }
+  }
+
   // ---------------------------------------------------------- one batch pass
 
   /**
@@ -227,8 +249,8 @@ export class KernelTrainer implements CriticTrainer {
     this.checkShapes(x, y, yMarginal, B);
     const m = this.mlps[0]!;
     let f = this.refreshView();
-    this.writeConcatRows(f, 0, x, identity, y, identity, B);
-    this.writeConcatRows(f, B, x, identity, yMarginal, identity, B);
+    this.writeConcatPairs(f, 0, x, y, B);
+    this.writeConcatPairs(f, B, x, yMarginal, B);
     this.forwardMlp(m, 2 * B);
     const v = this.pairViews(B);
     if (!withGrad) return pairObjective(this.obj, v.t, v.u);
