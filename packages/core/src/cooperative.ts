@@ -3,7 +3,8 @@ import { throwIfAborted } from './errors.js';
 /** With a signal, yield to the event loop after this many ms of work so an abort can be delivered. */
 const YIELD_MS = 100;
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/** Resolves on a later macrotask, so pending events (an abort, a progress render) can run. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Drives a long computation written as a generator that `yield`s between

@@ -5,6 +5,7 @@ import { runEstimator, type EstimatorDefinition } from '../registry.js';
 import { Rng } from '../rng.js';
 import { ksgBruteForce } from './ksg-reference.js';
 import { ksgEstimator, ksgFromPrepared, ksgPrepare, looksDiscrete } from './ksg.js';
+import { expectMineError } from '../test-utils.js';
 
 const run = (x: unknown, y: unknown, params: Record<string, unknown> = {}, signal?: AbortSignal): Promise<EstimateResult> =>
   runEstimator(ksgEstimator as unknown as EstimatorDefinition, x as never, y as never, params, signal ? { signal } : {});
@@ -28,17 +29,6 @@ function gaussianPair(n: number, rho: number, seed: number, d = 1): { x: Float64
   return { x, y, mi: -0.5 * d * Math.log(1 - rho * rho) };
 }
 
-async function expectMineError(p: Promise<unknown>, code: string, field?: string): Promise<MineError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(MineError);
-  const m = e as MineError;
-  expect(m.code).toBe(code);
-  if (field !== undefined) expect(m.field).toBe(field);
-  return m;
-}
 
 describe('ksg: accuracy against closed-form MI', () => {
   // Tolerance max(0.05 nats, 5%). Measured over 20 seeds at n = 5000, k = 3

@@ -6,6 +6,7 @@ import { runEstimator, type EstimatorDefinition } from '../registry.js';
 import { Rng } from '../rng.js';
 import { encodeSymbols } from './discrete.js';
 import { mixedEstimator, mixedFromPrepared } from './mixed.js';
+import { expectMineError } from '../test-utils.js';
 
 const run = (x: unknown, y: unknown, params: Record<string, unknown> = {}, signal?: AbortSignal): Promise<EstimateResult> =>
   runEstimator(mixedEstimator as unknown as EstimatorDefinition, x as never, y as never, params, signal ? { signal } : {});
@@ -14,17 +15,6 @@ function variable(data: Float64Array, n: number, d: number, categorical = false)
   return { data, n, d, names: Array.from({ length: d }, (_, j) => `c${j}`), categorical: new Array<boolean>(d).fill(categorical) };
 }
 
-async function expectMineError(p: Promise<unknown>, code: string, field?: string): Promise<MineError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(MineError);
-  const m = e as MineError;
-  expect(m.code).toBe(code);
-  if (field !== undefined) expect(m.field).toBe(field);
-  return m;
-}
 
 /**
  * I(C; X) for C ~ Bernoulli(½), X | C=c ~ N(c·δ, 1), by quadrature:

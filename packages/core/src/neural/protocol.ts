@@ -32,6 +32,7 @@
  * 7. **Repeats** r > 1 rerun 1–6 with seeds seed, seed+1, … (new split, init,
  *    batches); value = mean, ci = mean ± t_{(1+level)/2, r−1} · sd/√r.
  */
+import { yieldToEventLoop } from '../cooperative.js';
 import { MineError, throwIfAborted } from '../errors.js';
 import type { ConfidenceInterval, Diagnostic, EstimateOptions, TracePoint, Variable } from '../interface.js';
 import type { RawEstimate } from '../registry.js';
@@ -74,7 +75,6 @@ const YIELD_MS = 50;
 /** Minimum time between two progress events (ms). */
 const PROGRESS_MS = 100;
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Validation rows for a config: round(f · n), at least 1. */
 export function validationRows(n: number, fraction: number): number {
