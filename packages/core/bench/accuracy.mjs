@@ -41,7 +41,7 @@ import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { estimate, listEstimators, Rng, samplers } from '../dist/index.js';
+import { accuracyEstimators, accuracyTasks, NEURAL_ESTIMATORS, runAccuracyCell } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -56,69 +56,21 @@ const TASK_FILTER = opt('tasks')?.split(',').filter(Boolean);
 const JOBS = Number(opt('jobs') ?? Math.min(2, os.cpus().length));
 const OUT = opt('out') ?? fileURLToPath(new URL('./accuracy-results.md', import.meta.url));
 
-const NEURAL = new Set(['mine', 'dv', 'nwj', 'infonce', 'smile']);
+const NEURAL = new Set(NEURAL_ESTIMATORS);
+// The index in the full list seeds the data (see runAccuracyCell), so keep it.
+const ALL_TASKS = accuracyTasks();
+const TASKS = ALL_TASKS.map((t, index) => ({ ...t, index })).filter(
+  (t) => (QUICK ? t.quick : true) && (!TASK_FILTER || TASK_FILTER.includes(t.name)),
+);
 
-/** The neural budget for a task of dx + dy input dimensions. */
-function neuralParams(dims) {
-  const p = { steps: 3000, batchSize: 256, lr: 1e-3, hidden: dims >= 20 ? [256, 256] : [100, 100], backend: 'wasm' };
-  return p;
-}
-
-const { bivariateGaussian, gaussianWithMi, transformed, cubic, studentT, additiveUniformNoise, independentGaussian } = samplers;
-const TASKS = [
-  { sampler: bivariateGaussian(0.5), quick: true },
-  { sampler: bivariateGaussian(0.9), quick: true },
-  { sampler: gaussianWithMi({ dimX: 5, dimY: 5, mi: 2 }), quick: true },
-  { sampler: gaussianWithMi({ dimX: 20, dimY: 20, mi: 2 }) },
-  { sampler: gaussianWithMi({ dimX: 20, dimY: 20, mi: 6 }), quick: true },
-  { sampler: gaussianWithMi({ dimX: 20, dimY: 20, mi: 10 }) },
-  { sampler: transformed(gaussianWithMi({ dimX: 20, dimY: 20, mi: 2 }), cubic, 'cubic') },
-  { sampler: transformed(gaussianWithMi({ dimX: 20, dimY: 20, mi: 6 }), cubic, 'cubic'), quick: true },
-  { sampler: studentT({ dimX: 2, dimY: 2, dof: 3, gaussianMi: 1 }) },
-  { sampler: additiveUniformNoise(0.1), quick: true },
-  { sampler: independentGaussian(3, 3), quick: true },
-].filter((t) => (QUICK ? t.quick : true) && (!TASK_FILTER || TASK_FILTER.includes(t.sampler.name)));
-
-const estimators = listEstimators()
-  .filter((e) => e.capabilities.x.includes('continuous') && e.capabilities.y.includes('continuous') && e.id !== 'mixed')
-  .map((e) => e.id)
-  .filter((id) => !ONLY || ONLY.includes(id));
+const estimators = accuracyEstimators().filter((id) => !ONLY || ONLY.includes(id));
 if (estimators.length === 0) throw new Error(`no estimator selected (--only=${ONLY?.join(',')})`);
 
-/** Runs one (task, estimator) cell over all seeds; the data depend only on (task, seed). */
+/** Runs one (task, estimator) cell over all seeds (the library's runAccuracyCell). */
 async function runCell(ti, id) {
-  const { sampler } = TASKS[ti];
-  const truth = sampler.mutualInformation();
-  const dims = sampler.dimX + sampler.dimY;
-  const values = [];
-  const seconds = [];
-  const notes = new Set();
-  for (let s = 0; s < SEEDS; s++) {
-    const { x, y } = sampler.sample(N, new Rng(1000 * (s + 1) + ti));
-    const config = { estimator: id, seed: s + 1, ...(NEURAL.has(id) ? neuralParams(dims) : {}) };
-    try {
-      const r = await estimate(x, y, config);
-      values.push(r.value);
-      seconds.push(r.seconds);
-      for (const d of r.diagnostics) if (d.severity !== 'info' || d.code === 'AUTO_CHOICE') notes.add(d.code === 'AUTO_CHOICE' ? `→ ${d.data?.chosen}` : d.code);
-    } catch (e) {
-      notes.add(`error: ${e?.code ?? ''} ${e?.message ?? e}`.slice(0, 80));
-    }
-  }
-  const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
-  const sd = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : NaN;
-  return {
-    ti,
-    task: sampler.name,
-    truth,
-    id,
-    values,
-    mean,
-    sd,
-    pass: values.length === SEEDS && Math.abs(mean - truth) <= Math.max(0.1, 0.1 * truth),
-    sec: seconds.length ? seconds.reduce((a, b) => a + b, 0) / seconds.length : NaN,
-    notes: [...notes].join('; '),
-  };
+  const task = TASKS[ti];
+  const row = await runAccuracyCell(task, task.index, id, { n: N, seeds: SEEDS });
+  return { ti, task: row.task, truth: row.truth, id, values: row.values, mean: row.mean, sd: row.sd, pass: row.pass, sec: row.seconds, notes: row.notes.join('; ') };
 }
 
 if (args.includes('--worker')) {
@@ -144,7 +96,7 @@ async function main() {
     for (const [ti, id] of cells) report(await runCell(ti, id));
   } else {
     // Longest cells first (neural on the 40-D tasks) so the workers finish together.
-    const cost = ([ti, id]) => (NEURAL.has(id) || id === 'auto' ? 10 : id === 'ksg' ? 3 : 1) * (TASKS[ti].sampler.dimX + TASKS[ti].sampler.dimY >= 20 ? 5 : 1);
+    const cost = ([ti, id]) => (NEURAL.has(id) || id === 'auto' ? 10 : id === 'ksg' ? 3 : 1) * (TASKS[ti].dims >= 20 ? 5 : 1);
     const queue = [...cells].sort((a, b) => cost(b) - cost(a));
     const passArgs = args.filter((a) => !a.startsWith('--jobs='));
     await Promise.all(

@@ -73,6 +73,17 @@ export {
 } from './applications.js';
 export { estimateResultSchema, diagnosticSchema } from './result-schema.js';
 export {
+  accuracyTasks,
+  accuracyEstimators,
+  accuracyParams,
+  accuracyPass,
+  runAccuracyCell,
+  NEURAL_ESTIMATORS,
+  type AccuracyTask,
+  type AccuracyRow,
+  type AccuracyCellOptions,
+} from './accuracy.js';
+export {
   mineParams,
   dvParams,
   nwjParams,
