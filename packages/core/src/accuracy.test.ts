@@ -26,7 +26,7 @@ describe('accuracy suite', () => {
 
   it('gives neural estimators the documented budget and others nothing', () => {
     expect(accuracyParams('ksg', 40)).toEqual({});
-    expect(accuracyParams('smile', 40)).toMatchObject({ hidden: [256, 256], batchSize: 256, steps: 3000 });
+    expect(accuracyParams('smile', 40)).toMatchObject({ hidden: [512], batchSize: 256, steps: 3000 });
     expect(accuracyParams('mine', 2, { steps: 100 })).toMatchObject({ hidden: [100, 100], steps: 100 });
   });
 

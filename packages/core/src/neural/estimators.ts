@@ -87,7 +87,12 @@ export function neuralParamsSchema<O extends Objective>(objective: O) {
       .default(1)
       .describe('independent runs (seeds seed, seed+1, …: new split, init and batches); with ≥ 2 the value is their mean, with a t interval'),
     ciLevel: z.number().gt(0).lt(1).default(0.95).describe('coverage of the t interval over repeats'),
-    standardize: z.boolean().default(true).describe('scale each column to mean 0, sd 1 (statistics of the training rows)'),
+    preprocess: z
+      .enum(['gaussianize', 'standardize', 'none'])
+      .default('gaussianize')
+      .describe(
+        "column transform before the critic, fitted on the training rows: 'gaussianize' (normal scores of the ranks; MI is unchanged by increasing maps and heavy tails are tamed), 'standardize' (mean 0, sd 1) or 'none'",
+      ),
   });
   const marginal = z
     .enum(['permute', 'derangement'])
@@ -158,7 +163,7 @@ function toConfig(objective: Objective, p: NeuralParams): NeuralConfig {
     marginal: p.marginal ?? 'permute',
     repeats: p.repeats,
     ciLevel: p.ciLevel,
-    standardize: p.standardize,
+    preprocess: p.preprocess,
     seed: p.seed,
   };
 }
