@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// Each package writes a JSON report next to itself; .ci/run sums them into the
+// one `N passed, N failed` line CI reads (it does not parse vitest's summary).
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    reporters: ['default', ['json', { outputFile: 'test-report.json' }]],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // The suites start worker pools and real server processes; on 2 busy cores
+    // running them one file at a time keeps the timings of the kill/restart
+    // tests predictable.
+    fileParallelism: false,
+  },
+});
