@@ -30,7 +30,7 @@ function exampleCsv(): Plugin {
   };
 }
 
-// MINE_SERVER=http://127.0.0.1:3000 pnpm dev: the dev page talks to a running
+// MINE_SERVER=http://127.0.0.1:8080 pnpm dev: the dev page talks to a running
 // @mine/server through Vite's proxy, so "run on the service" can be tried in dev.
 const api = process.env['MINE_SERVER'];
 

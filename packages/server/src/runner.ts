@@ -122,12 +122,15 @@ export class JobRunner {
     clearTimeout(r.timer);
     if (r.killTimer) clearTimeout(r.killTimer);
     if (r.flushTimer) clearTimeout(r.flushTimer);
+    // The last throttled progress event goes out before the job leaves `running`
+    // (flush ignores jobs that are no longer running), so a finished job's stored
+    // progress is its final step, not the last one that happened to be flushed.
+    if (outcome.ok && r.stop !== 'cancel' && r.pending) this.flush(r);
     this.running.delete(r.id);
     if (r.stop === 'cancel') {
       // Already marked cancelled when DELETE arrived; a late result is dropped.
     } else if (outcome.ok) {
       // Finished before the stop request reached it: keep the result.
-      if (r.pending) this.flush(r);
       this.finish(r.id, 'succeeded', { result: outcome.result });
     } else if (r.stop === 'shutdown') {
       this.store.requeue(r.id);

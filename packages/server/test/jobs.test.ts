@@ -159,6 +159,9 @@ describe('results, rankings, cancel, SSE (2 workers)', () => {
     expect(done).toMatchObject({ id: sub.body.id, status: 'succeeded' });
     expect(done.result.estimator).toBe('mine');
     expect(done.result.params.steps).toBe(12_000);
+    // The last progress event sent and stored is the final step, not a throttled earlier one.
+    expect(progress.at(-1)!.data.done).toBe(done.result.details.steps);
+    expect(done.progress.done).toBe(done.result.details.steps);
   });
 
   it('SSE on a finished job sends done at once', async () => {
