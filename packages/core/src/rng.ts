@@ -1,3 +1,5 @@
+import { log } from './math/fdlibm.js';
+
 /**
  * Seeded pseudo-random numbers. Every random draw in @mine/core goes through an
  * `Rng` made from an explicit seed, so the same seed gives the same result in
@@ -70,7 +72,10 @@ export class Rng {
     return r % n;
   }
 
-  /** Standard normal draw (Marsaglia polar method; the second value is cached). */
+  /**
+   * Standard normal draw (Marsaglia polar method; the second value is cached). Its log is fdlibm's
+   * (math/fdlibm.ts), not the engine's `Math.log`, so the draws are the same bits in every engine.
+   */
   normal(): number {
     if (this.spareNormal !== undefined) {
       const v = this.spareNormal;
@@ -85,7 +90,7 @@ export class Rng {
       v = 2 * this.next() - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
-    const m = Math.sqrt((-2 * Math.log(s)) / s);
+    const m = Math.sqrt((-2 * log(s)) / s);
     this.spareNormal = v * m;
     return u * m;
   }

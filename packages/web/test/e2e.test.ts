@@ -83,13 +83,8 @@ describe('the built page in Chromium', () => {
 
     const { x, y } = selectXY(Dataset.parse(sensors), 'temp', 'humidity');
     const node = await estimate(x, y, { estimator: 'mine', seed: 7, steps: 300, backend: 'wasm' });
-    // Same data, params, seed and wasm kernels ⇒ the same number, to the last few ulps. Not always to
-    // the bit: this Chromium's V8 (HeadlessChrome 156) and Node 20's V8 11.3 compute Math.log, Math.exp,
-    // Math.pow… differently in the last ulp (measured: ~7% of Math.log results on a grid differ), and core
-    // calls them in JS outside the kernels (normal quantiles of its 'gaussianize' preprocessing, the final
-    // bound). Bit-equality returns once core uses its own log/exp there (asked for in the web report).
-    // 1e-12 relative is ~4500 ulps at this magnitude yet a million times tighter than any estimator change.
-    expect(Math.abs(shown - node.value)).toBeLessThanOrEqual(1e-12 * Math.abs(node.value));
+    // Same data, params, seed and wasm kernels ⇒ the same number, to the bit.
+    expect(shown).toBe(node.value);
     expect(await page.getByTestId('value').textContent()).toBe(node.valueInUnits.toFixed(4));
     expect(await page.getByTestId('estimator').textContent()).toBe('mine');
     expect(await page.getByTestId('n').textContent()).toBe('2000');

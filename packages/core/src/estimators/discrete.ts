@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import { MineError, throwIfAborted } from '../errors.js';
 import type { Diagnostic, Variable } from '../interface.js';
+import { log } from '../math/fdlibm.js';
 import { commonParams } from '../params.js';
 import type { EstimatorDefinition } from '../registry.js';
 import { assertFinite } from '../variable.js';
@@ -169,12 +170,12 @@ function entropyOfCounts(counts: ArrayLike<number>, n: number, millerMadow: bool
   for (let i = 0; i < counts.length; i++) {
     const c = counts[i]!;
     if (c > 0) {
-      s += c * Math.log(c);
+      s += c * log(c);
       m++;
     }
   }
   // One symbol: H = 0 exactly (log N − N log N / N would leave a rounding ulp).
-  let h = m <= 1 ? 0 : Math.log(n) - s / n;
+  let h = m <= 1 ? 0 : log(n) - s / n;
   if (millerMadow) h += (m - 1) / (2 * n);
   return { h, cells: m };
 }

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { MineError, throwIfAborted } from '../errors.js';
 import type { Diagnostic } from '../interface.js';
+import { log } from '../math/fdlibm.js';
 import { commonParams } from '../params.js';
 import type { EstimatorDefinition } from '../registry.js';
 import { encodeLabels, encodeSymbols, hasManySymbols, jointSymbols, type SymbolCodes } from './discrete.js';
@@ -79,7 +80,7 @@ function sumCLogC(c: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < c.length; i++) {
     const v = c[i]!;
-    if (v > 0) s += v * Math.log(v);
+    if (v > 0) s += v * log(v);
   }
   return s;
 }
@@ -87,7 +88,7 @@ function sumCLogC(c: ArrayLike<number>): number {
 /** Plug-in H(U), H(V) and MI(U;V) in nats from a table, via H = log N − (1/N) Σ c log c. */
 function infoOfTable(t: Contingency): { hX: number; hY: number; mi: number } {
   const { n } = t;
-  const logN = Math.log(n);
+  const logN = log(n);
   const sa = sumCLogC(t.rowSums);
   const sb = sumCLogC(t.colSums);
   const sab = sumCLogC(t.cellCount);
@@ -171,12 +172,12 @@ export function expectedMutualInformation(rowSums: ArrayLike<number>, colSums: A
   const n = rows.total;
   // A labeling with one cluster has zero entropy, so every table has MI = 0.
   if (rows.clusters <= 1 || cols.clusters <= 1) return 0;
-  const logN = Math.log(n);
+  const logN = log(n);
   let emi = 0;
   for (const [a, ma] of rows.sizes) {
-    const logA = Math.log(a);
+    const logA = log(a);
     for (const [b, mb] of cols.sizes) {
-      emi += ma * mb * expectedCellTerm(n, a, b, logN - logA - Math.log(b));
+      emi += ma * mb * expectedCellTerm(n, a, b, logN - logA - log(b));
     }
   }
   return emi;
@@ -194,14 +195,14 @@ function expectedCellTerm(n: number, a: number, b: number, logNab: number): numb
   if (mode > hi) mode = hi;
   // Weights w(k) = P(k)/P(mode); w(mode) = 1.
   let total = 1;
-  let acc = mode >= 1 ? (mode / n) * (logNab + Math.log(mode)) : 0;
+  let acc = mode >= 1 ? (mode / n) * (logNab + log(mode)) : 0;
   let w = 1;
   for (let k = mode; k < hi; k++) {
     w *= ((a - k) * (b - k)) / ((k + 1) * (c + k + 1));
     if (w < NEGLIGIBLE) break;
     const k1 = k + 1;
     total += w;
-    acc += w * (k1 / n) * (logNab + Math.log(k1));
+    acc += w * (k1 / n) * (logNab + log(k1));
   }
   w = 1;
   for (let k = mode; k > lo0; k--) {
@@ -209,7 +210,7 @@ function expectedCellTerm(n: number, a: number, b: number, logNab: number): numb
     if (w < NEGLIGIBLE) break;
     const k1 = k - 1;
     total += w;
-    if (k1 >= 1) acc += w * (k1 / n) * (logNab + Math.log(k1));
+    if (k1 >= 1) acc += w * (k1 / n) * (logNab + log(k1));
   }
   return acc / total;
 }

@@ -9,6 +9,7 @@
  * No function mutates its inputs.
  */
 import type { Variable } from '../interface.js';
+import { expm1, log } from './fdlibm.js';
 
 /**
  * Sample covariance of the columns of a row-major n×d matrix.
@@ -104,7 +105,7 @@ export function cholesky(a: Float64Array, d: number): CholeskyResult {
       if (i === j) {
         if (!(s > 0) || !Number.isFinite(s)) return { ok: false, index: i, pivot: s };
         if (s < minPivot) minPivot = s;
-        logDet += Math.log(s);
+        logDet += log(s);
         L[i * d + i] = Math.sqrt(s);
       } else {
         L[i * d + j] = s / L[j * d + j]!;
@@ -217,7 +218,7 @@ export function gaussianMiFromCovariance(cov: Float64Array, dimX: number, dimY: 
 export function correlationForMi(m: number, mi: number): number {
   if (!(m >= 1) || !(mi >= 0) || !Number.isFinite(mi)) throw new Error(`correlationForMi: need m ≥ 1 and finite mi ≥ 0, got ${m}, ${mi}`);
   // −expm1(−t) = 1 − e^{−t} without cancellation for small t.
-  return Math.sqrt(-Math.expm1((-2 * mi) / m));
+  return Math.sqrt(-expm1((-2 * mi) / m));
 }
 
 /**

@@ -2,6 +2,7 @@
  * Special functions used by the estimators. Accuracy is stated per function and
  * checked in special.test.ts against tabulated values.
  */
+import { exp, log, sinPi } from './fdlibm.js';
 
 /**
  * Digamma ψ(x) for x > 0. Recurrence ψ(x) = ψ(x+1) − 1/x up to x ≥ 10, then the
@@ -20,7 +21,7 @@ export function digamma(x: number): number {
   const f = 1 / (x * x);
   const series =
     f * (-1 / 12 + f * (1 / 120 + f * (-1 / 252 + f * (1 / 240 + f * (-1 / 132 + f * (691 / 32760))))));
-  return r + Math.log(x) - 0.5 / x + series;
+  return r + log(x) - 0.5 / x + series;
 }
 
 const EULER_GAMMA = 0.5772156649015329;
@@ -48,14 +49,14 @@ export function digammaInt(n: number): number {
  */
 export function lgamma(x: number): number {
   if (x < 0.5) {
-    // Reflection: Γ(x)Γ(1−x) = π / sin(πx)
-    return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
+    // Reflection: Γ(x)Γ(1−x) = π / sin(πx), with sin(πx) reduced exactly (sinPi) rather than rounding π·x first.
+    return log(Math.PI / Math.abs(sinPi(x))) - lgamma(1 - x);
   }
   x -= 1;
   let a = LANCZOS[0]!;
   const t = x + 7.5;
   for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+  return 0.5 * log(2 * Math.PI) + (x + 0.5) * log(t) - t + log(a);
 }
 
 const LANCZOS = [
@@ -73,7 +74,7 @@ export function logFactorial(n: number): number {
   while (size <= n) size *= 2;
   const t = new Float64Array(size);
   t.set(logFactTable);
-  for (let i = logFactTable.length; i < size; i++) t[i] = t[i - 1]! + Math.log(i);
+  for (let i = logFactTable.length; i < size; i++) t[i] = t[i - 1]! + log(i);
   logFactTable = t;
   return t[n]!;
 }
@@ -88,7 +89,7 @@ export function erfc(x: number): number {
   const t = 1 / (1 + 0.5 * z);
   const r =
     t *
-    Math.exp(
+    exp(
       -z * z -
         1.26551223 +
         t *
@@ -109,7 +110,7 @@ export function normalCdf(x: number): number {
 
 /** Standard normal density φ(x). */
 export function normalPdf(x: number): number {
-  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+  return exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
 }
 
 /**
@@ -151,7 +152,7 @@ export function normalQuantile(p: number): number {
     );
   }
   let r = q < 0 ? p : 1 - p;
-  r = Math.sqrt(-Math.log(r));
+  r = Math.sqrt(-log(r));
   let val: number;
   if (r <= 5) {
     r -= 1.6;

@@ -13,6 +13,7 @@
  * Every hidden layer applies `spec.activation`; the last layer of each MLP is
  * linear (the critic's score, or the embedding, is unbounded).
  */
+import { expm1, tanh } from '../math/fdlibm.js';
 import { Rng } from '../rng.js';
 import type { Activation, CriticSpec } from './types.js';
 
@@ -136,9 +137,9 @@ function act64(v: number, act: Activation | 'linear'): number {
     case 'relu':
       return v > 0 ? v : 0;
     case 'elu':
-      return v > 0 ? v : Math.expm1(v);
+      return v > 0 ? v : expm1(v);
     case 'tanh':
-      return Math.tanh(v);
+      return tanh(v);
     default:
       return v;
   }

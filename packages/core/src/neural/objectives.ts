@@ -24,6 +24,7 @@
  * | `smile`   | mean t − log mean e^{clip(u, −τ, τ)}         | −σ(−tᵢ)/B       | σ(u_k) / M   (JS f-GAN gradient) |
  * | `infonce` | mean_i [S_ii − log((1/B) Σ_j e^{S_ij})]      | ∂L/∂S_ij = −(δ_ij − softmax_i(S)_j)/B |             |
  */
+import { exp, log, log1p } from '../math/fdlibm.js';
 import type { ObjectiveSpec } from './types.js';
 
 /** MINE's running state: the moving average of E_Q[e^T], kept as its log for range safety. */
@@ -48,25 +49,25 @@ export function logSumExp(a: ArrayLike<number>, from = 0, to = a.length): number
   }
   if (!Number.isFinite(m)) return m;
   let s = 0;
-  for (let i = from; i < to; i++) s += Math.exp(a[i]! - m);
-  return m + Math.log(s);
+  for (let i = from; i < to; i++) s += exp(a[i]! - m);
+  return m + log(s);
 }
 
 /** log((1/n) Σ e^{a_i}) over [from, to). */
 export function logMeanExp(a: ArrayLike<number>, from = 0, to = a.length): number {
-  return logSumExp(a, from, to) - Math.log(to - from);
+  return logSumExp(a, from, to) - log(to - from);
 }
 
 /** Logistic sigmoid σ(x) = 1/(1 + e^{−x}), without overflow for large |x|. */
 export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
+  if (x >= 0) return 1 / (1 + exp(-x));
+  const e = exp(x);
   return e / (1 + e);
 }
 
 /** softplus(x) = log(1 + e^x), stable. */
 export function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+  return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
 }
 
 function mean(a: ArrayLike<number>): number {
@@ -83,7 +84,7 @@ function clip(v: number, tau: number): number {
 function logAddExp(a: number, b: number): number {
   const m = Math.max(a, b);
   if (m === -Infinity) return -Infinity;
-  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+  return m + log(exp(a - m) + exp(b - m));
 }
 
 /**
@@ -92,7 +93,7 @@ function logAddExp(a: number, b: number): number {
  */
 export function updateLogEma(prev: number | undefined, batchLogMeanExp: number, rate: number): number {
   if (prev === undefined || !Number.isFinite(prev)) return batchLogMeanExp;
-  return logAddExp(Math.log1p(-rate) + prev, Math.log(rate) + batchLogMeanExp);
+  return logAddExp(log1p(-rate) + prev, log(rate) + batchLogMeanExp);
 }
 
 /**
@@ -124,7 +125,7 @@ export function pairObjective(
     case 'dv':
     case 'mine': {
       const lse = logSumExp(u);
-      const lme = lse - Math.log(M);
+      const lme = lse - log(M);
       if (grad) {
         grad.dt.fill(-1 / B);
         // dv: softmax(u) = e^{u − lse}; mine: e^{u − log M − log ema}
@@ -132,9 +133,9 @@ export function pairObjective(
         if (spec.objective === 'mine') {
           const logEma = updateLogEma(state?.logEma, lme, spec.emaRate);
           if (state) state.logEma = logEma;
-          shift = Math.log(M) + logEma;
+          shift = log(M) + logEma;
         }
-        for (let k = 0; k < M; k++) grad.du[k] = Math.exp(u[k]! - shift);
+        for (let k = 0; k < M; k++) grad.du[k] = exp(u[k]! - shift);
       }
       return jointMean - lme;
     }
@@ -142,18 +143,18 @@ export function pairObjective(
       const lme = logMeanExp(u);
       if (grad) {
         grad.dt.fill(-1 / B);
-        const shift = 1 + Math.log(M);
-        for (let k = 0; k < M; k++) grad.du[k] = Math.exp(u[k]! - shift);
+        const shift = 1 + log(M);
+        for (let k = 0; k < M; k++) grad.du[k] = exp(u[k]! - shift);
       }
-      return jointMean - Math.exp(lme - 1);
+      return jointMean - exp(lme - 1);
     }
     case 'smile': {
       const tau = spec.clip;
       let m = -Infinity;
       for (let k = 0; k < M; k++) m = Math.max(m, clip(u[k]!, tau));
       let s = 0;
-      for (let k = 0; k < M; k++) s += Math.exp(clip(u[k]!, tau) - m);
-      const lme = m + Math.log(s / M);
+      for (let k = 0; k < M; k++) s += exp(clip(u[k]!, tau) - m);
+      const lme = m + log(s / M);
       if (grad) {
         // Gradient of the Jensen–Shannon f-GAN bound −mean softplus(−t) − mean softplus(u)
         // (Nowozin et al. 2016), as Song & Ermon's reference code: js + stopgrad(dv_clip − js).
@@ -188,7 +189,7 @@ export function matrixObjective(
   if (spec.objective === 'infonce') {
     let total = 0;
     for (let i = 0; i < B; i++) total += infonceRow(S, i * B, i, B, dS);
-    return total / B + Math.log(B);
+    return total / B + log(B);
   }
   // DV family on the matrix: joint = diagonal, marginal = off-diagonal.
   const M = B * (B - 1);
@@ -208,29 +209,29 @@ export function matrixObjective(
   let s = 0;
   if (Number.isFinite(m)) {
     for (let i = 0; i < B; i++) {
-      for (let j = 0; j < B; j++) if (i !== j) s += Math.exp(clip(S[i * B + j]!, tau) - m);
+      for (let j = 0; j < B; j++) if (i !== j) s += exp(clip(S[i * B + j]!, tau) - m);
     }
   }
-  const lme = Number.isFinite(m) ? m + Math.log(s / M) : m;
+  const lme = Number.isFinite(m) ? m + log(s / M) : m;
   let value: number;
   let shift = 0; // du_k = e^{u_k − shift} for dv/mine/nwj
   switch (spec.objective) {
     case 'dv':
       value = jointMean - lme;
-      shift = lme + Math.log(M);
+      shift = lme + log(M);
       break;
     case 'mine': {
       value = jointMean - lme;
       if (dS) {
         const logEma = updateLogEma(state?.logEma, lme, spec.emaRate);
         if (state) state.logEma = logEma;
-        shift = Math.log(M) + logEma;
+        shift = log(M) + logEma;
       }
       break;
     }
     case 'nwj':
-      value = jointMean - Math.exp(lme - 1);
-      shift = 1 + Math.log(M);
+      value = jointMean - exp(lme - 1);
+      shift = 1 + log(M);
       break;
     case 'smile':
       value = jointMean - lme;
@@ -241,7 +242,7 @@ export function matrixObjective(
       for (let j = 0; j < B; j++) {
         const v = S[i * B + j]!;
         if (i === j) dS[i * B + j] = spec.objective === 'smile' ? -sigmoid(-v) / B : -1 / B;
-        else dS[i * B + j] = spec.objective === 'smile' ? sigmoid(v) / M : Math.exp(v - shift);
+        else dS[i * B + j] = spec.objective === 'smile' ? sigmoid(v) / M : exp(v - shift);
       }
     }
   }
@@ -263,17 +264,17 @@ export function infonceRow(S: ArrayLike<number>, off: number, i: number, B: numb
   }
   let s = 0;
   if (dS) {
-    for (let j = 0; j < B; j++) s += dS[off + j] = Math.exp(S[off + j]! - m);
+    for (let j = 0; j < B; j++) s += dS[off + j] = exp(S[off + j]! - m);
     const k = 1 / (s * B);
     for (let j = 0; j < B; j++) dS[off + j] = dS[off + j]! * k;
     dS[off + i] = dS[off + i]! - 1 / B;
   } else {
-    for (let j = 0; j < B; j++) s += Math.exp(S[off + j]! - m);
+    for (let j = 0; j < B; j++) s += exp(S[off + j]! - m);
   }
-  return S[off + i]! - (m + Math.log(s));
+  return S[off + i]! - (m + log(s));
 }
 
 /** The bound's ceiling, if it has one: InfoNCE ≤ log B (Poole et al. 2019, §2.3); else +Inf. */
 export function boundCeiling(objective: ObjectiveSpec['objective'], batch: number): number {
-  return objective === 'infonce' ? Math.log(batch) : Infinity;
+  return objective === 'infonce' ? log(batch) : Infinity;
 }

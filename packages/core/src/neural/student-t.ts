@@ -2,6 +2,7 @@
  * Student-t quantiles for the `t-over-repeats` confidence interval of the
  * neural estimators (mean ± t_{(1+level)/2, r−1} · sd/√r over r repeats).
  */
+import { exp, log, log1p } from '../math/fdlibm.js';
 import { lgamma } from '../math/special.js';
 
 /**
@@ -51,9 +52,9 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number): numb
   if (!(a > 0 && b > 0) || Number.isNaN(x)) return NaN;
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const lnFront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) return (Math.exp(lnFront) * betaContinuedFraction(a, b, x)) / a;
-  return 1 - (Math.exp(lnFront) * betaContinuedFraction(b, a, 1 - x)) / b;
+  const lnFront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+  if (x < (a + 1) / (a + b + 2)) return (exp(lnFront) * betaContinuedFraction(a, b, x)) / a;
+  return 1 - (exp(lnFront) * betaContinuedFraction(b, a, 1 - x)) / b;
 }
 
 /**
@@ -73,7 +74,7 @@ export function studentTCdf(t: number, df: number): number {
 
 /** Density of Student's t with ν degrees of freedom. */
 function studentTPdf(t: number, df: number): number {
-  return Math.exp(lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df));
+  return exp(lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * log(df * Math.PI) - ((df + 1) / 2) * log1p((t * t) / df));
 }
 
 /**

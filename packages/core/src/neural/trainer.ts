@@ -34,6 +34,7 @@
  *   (`yMarginal` is not used).
  */
 import type { Kernels } from '@mine/wasm-kernels';
+import { exp, log } from '../math/fdlibm.js';
 import { criticLayout, initParams, type LayerLayout } from './critic.js';
 import { infonceRow, pairObjective, updateLogEma, type MineState, type PairGrad } from './objectives.js';
 import type { BackendName, CriticSpec, CriticTrainer, ObjectiveSpec, OptimizerSpec } from './types.js';
@@ -295,7 +296,7 @@ export class KernelTrainer implements CriticTrainer {
         total += infonceRow(row, 0, i, B);
       }
     }
-    return total / B + Math.log(B);
+    return total / B + log(B);
   }
 
   private passSeparable(x: Float32Array, y: Float32Array, B: number, withGrad: boolean, state: MineState | undefined): number {
@@ -334,8 +335,8 @@ export class KernelTrainer implements CriticTrainer {
     const f = this.refreshView();
     const s0 = this.pS >>> 2;
     const d0 = this.pDS >>> 2;
-    const lo = Math.exp(-this.obj.clip);
-    const hi = Math.exp(this.obj.clip);
+    const lo = exp(-this.obj.clip);
+    const hi = exp(this.obj.clip);
     const M = B * (B - 1);
     let diag = 0;
     let clipped = 0;
@@ -352,7 +353,7 @@ export class KernelTrainer implements CriticTrainer {
         }
       }
     }
-    return diag / B - Math.log(clipped / M);
+    return diag / B - log(clipped / M);
   }
 
   /**
@@ -386,24 +387,24 @@ export class KernelTrainer implements CriticTrainer {
         f = this.refreshView();
         for (let i = 0; i < B; i++) f[d0 + i * B + i] = f[d0 + i * B + i]! - 1 / B;
       }
-      return (diag - lseSum) / B + Math.log(B);
+      return (diag - lseSum) / B + log(B);
     }
     const M = B * (B - 1);
     k.copy(pS, pDS, B * B);
     f = this.refreshView();
     for (let i = 0; i < B; i++) f[d0 + i * B + i] = -Infinity;
     const lse = withGrad ? k.softmax(pDS, pDS, B * B) : k.logSumExp(pDS, B * B);
-    const lme = lse - Math.log(M);
+    const lme = lse - log(M);
     const jointMean = diag / B;
-    const value = obj.objective === 'nwj' ? jointMean - Math.exp(lme - 1) : jointMean - lme;
+    const value = obj.objective === 'nwj' ? jointMean - exp(lme - 1) : jointMean - lme;
     if (!withGrad) return value;
     let factor = 1;
     if (obj.objective === 'mine') {
       const logEma = updateLogEma(state?.logEma, lme, obj.emaRate);
       if (state) state.logEma = logEma;
-      factor = Math.exp(lme - logEma);
+      factor = exp(lme - logEma);
     } else if (obj.objective === 'nwj') {
-      factor = Math.exp(lme - 1);
+      factor = exp(lme - 1);
     }
     if (factor !== 1) k.scale(pDS, pDS, B * B, factor);
     f = this.refreshView();

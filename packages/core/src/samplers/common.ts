@@ -4,6 +4,7 @@
  */
 import { MineError } from '../errors.js';
 import type { Variable } from '../interface.js';
+import { log, pow } from '../math/fdlibm.js';
 import type { Rng } from '../rng.js';
 
 /**
@@ -84,7 +85,7 @@ export function gammaDraw(rng: Rng, shape: number): number {
   if (!(shape > 0)) throw new Error(`gammaDraw: shape must be > 0, got ${shape}`);
   if (shape < 1) {
     const u = 1 - rng.next(); // (0, 1]: never 0, so the draw is never exactly 0
-    return gammaDraw(rng, shape + 1) * Math.pow(u, 1 / shape);
+    return gammaDraw(rng, shape + 1) * pow(u, 1 / shape);
   }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
@@ -100,6 +101,6 @@ export function gammaDraw(rng: Rng, shape: number): number {
     const x2 = x * x;
     // Squeeze (0.0331 from the paper), then the exact log test.
     if (u < 1 - 0.0331 * x2 * x2) return d * v;
-    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+    if (log(u) < 0.5 * x2 + d * (1 - v + log(v))) return d * v;
   }
 }

@@ -4,6 +4,7 @@
  */
 import { MineError } from '../errors.js';
 import type { Sampler } from '../interface.js';
+import { log } from '../math/fdlibm.js';
 import type { Rng } from '../rng.js';
 import { checkProbabilities, checkSampleSize, cumulative, drawIndex, makeVariable } from './common.js';
 
@@ -28,7 +29,7 @@ export function tableMutualInformation(table: readonly (readonly number[])[]): n
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const p = table[i]![j]!;
-      if (p > 0) mi += p * Math.log(p / (px[i]! * py[j]!));
+      if (p > 0) mi += p * log(p / (px[i]! * py[j]!));
     }
   }
   return mi;

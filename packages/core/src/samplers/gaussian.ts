@@ -4,6 +4,7 @@
  */
 import { MineError } from '../errors.js';
 import type { Sampler } from '../interface.js';
+import { log1p } from '../math/fdlibm.js';
 import { cholesky, covarianceWithMi, gaussianMiFromCovariance } from '../math/linalg.js';
 import type { Rng } from '../rng.js';
 import { checkSampleSize, makeVariable } from './common.js';
@@ -115,7 +116,7 @@ export function gaussian(options: GaussianOptions): GaussianSampler {
 export function bivariateGaussian(rho: number): GaussianSampler {
   if (!(Math.abs(rho) < 1)) throw new MineError('INVALID_PARAMS', `'rho' must be in (−1, 1), got ${rho}`, { field: 'rho' });
   const base = gaussian({ covariance: [1, rho, rho, 1], dimX: 1, dimY: 1, name: `gaussian-rho${rho}` });
-  const mi = -0.5 * Math.log1p(-rho * rho);
+  const mi = -0.5 * log1p(-rho * rho);
   return { ...base, mutualInformation: () => mi };
 }
 

@@ -4,6 +4,7 @@
  */
 import { MineError } from '../errors.js';
 import type { Sampler } from '../interface.js';
+import { exp, log } from '../math/fdlibm.js';
 import type { Rng } from '../rng.js';
 import { checkProbabilities, checkSampleSize, cumulative, drawIndex, makeVariable } from './common.js';
 import { compositeSimpson } from './quadrature.js';
@@ -34,7 +35,7 @@ export function gaussianMixtureEntropy(
   pointsPerSd = 64,
 ): number {
   const comps: { logW: number; mu: number }[] = [];
-  for (let c = 0; c < priors.length; c++) if (priors[c]! > 0) comps.push({ logW: Math.log(priors[c]!), mu: means[c]! });
+  for (let c = 0; c < priors.length; c++) if (priors[c]! > 0) comps.push({ logW: log(priors[c]!), mu: means[c]! });
   // Integrate over the union of the windows μ_c ± 12 sd (merged where they
   // overlap): outside it p < 1e-30, so far-apart means cost no extra panels.
   const centres = comps.map((c) => c.mu).sort((a, b) => a - b);
@@ -44,7 +45,7 @@ export function gaussianMixtureEntropy(
     if (last && m - TAIL_SD * sd <= last[1]) last[1] = m + TAIL_SD * sd;
     else windows.push([m - TAIL_SD * sd, m + TAIL_SD * sd]);
   }
-  const logNorm = Math.log(sd * Math.sqrt(2 * Math.PI));
+  const logNorm = log(sd * Math.sqrt(2 * Math.PI));
   const inv2v = 1 / (2 * sd * sd);
   const terms = new Float64Array(comps.length);
   const logP = (x: number): number => {
@@ -56,12 +57,12 @@ export function gaussianMixtureEntropy(
       if (t > max) max = t;
     }
     let s = 0;
-    for (let c = 0; c < comps.length; c++) s += Math.exp(terms[c]! - max);
-    return max + Math.log(s) - logNorm;
+    for (let c = 0; c < comps.length; c++) s += exp(terms[c]! - max);
+    return max + log(s) - logNorm;
   };
   const integrand = (x: number): number => {
     const lp = logP(x);
-    return -Math.exp(lp) * lp;
+    return -exp(lp) * lp;
   };
   let h = 0;
   for (const [lo, hi] of windows) h += compositeSimpson(integrand, lo, hi, ((hi - lo) / sd) * pointsPerSd);
@@ -75,7 +76,7 @@ export function gaussianMixtureEntropy(
  * → H(C) as the means separate.
  */
 export function labelGaussianMi(priors: readonly number[], means: readonly number[], sd: number, pointsPerSd = 64): number {
-  return gaussianMixtureEntropy(priors, means, sd, pointsPerSd) - 0.5 * Math.log(2 * Math.PI * Math.E * sd * sd);
+  return gaussianMixtureEntropy(priors, means, sd, pointsPerSd) - 0.5 * log(2 * Math.PI * Math.E * sd * sd);
 }
 
 /** Options of `labelWithGaussians`. */

@@ -2,6 +2,7 @@
  * One-dimensional quadrature for samplers whose MI is an integral (mixtures)
  * and for the tests that check closed forms numerically.
  */
+import { log } from '../math/fdlibm.js';
 
 /**
  * Composite Simpson rule on [a, b] with `panels` panels (rounded up to even).
@@ -66,5 +67,5 @@ function step(
 
 /** −p log p with 0 log 0 = 0 (the entropy integrand). */
 export function negPLogP(p: number): number {
-  return p > 0 ? -p * Math.log(p) : 0;
+  return p > 0 ? -p * log(p) : 0;
 }

@@ -5,6 +5,7 @@
  */
 import { MineError } from '../errors.js';
 import type { Sampler } from '../interface.js';
+import { log } from '../math/fdlibm.js';
 import { cholesky, covarianceWithMi, gaussianMiFromCovariance } from '../math/linalg.js';
 import { digamma, lgamma } from '../math/special.js';
 import type { Rng } from '../rng.js';
@@ -31,7 +32,7 @@ export function studentTEntropy(dof: number, d: number, logDetScale = 0): number
   const a = (dof + d) / 2;
   return (
     0.5 * logDetScale +
-    (d / 2) * Math.log(dof * Math.PI) +
+    (d / 2) * log(dof * Math.PI) +
     lgamma(dof / 2) -
     lgamma(a) +
     a * (digamma(a) - digamma(dof / 2))

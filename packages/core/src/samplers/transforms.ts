@@ -9,6 +9,7 @@
  */
 import { MineError } from '../errors.js';
 import type { Sampler, Variable } from '../interface.js';
+import { asinh as fdlibmAsinh } from '../math/fdlibm.js';
 import type { Rng } from '../rng.js';
 
 /** t ↦ t³: strictly increasing, makes Gaussian marginals heavy-tailed. */
@@ -23,7 +24,7 @@ export function halfCube(t: number): number {
 
 /** t ↦ asinh(t) = log(t + √(t²+1)): strictly increasing, compresses tails. */
 export function asinh(t: number): number {
-  return Math.asinh(t);
+  return fdlibmAsinh(t);
 }
 
 /** Options of `transformed`. */

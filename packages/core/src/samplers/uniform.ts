@@ -5,6 +5,7 @@
  */
 import { MineError } from '../errors.js';
 import type { Sampler } from '../interface.js';
+import { log } from '../math/fdlibm.js';
 import type { Rng } from '../rng.js';
 import { checkSampleSize, makeVariable } from './common.js';
 
@@ -28,7 +29,7 @@ import { checkSampleSize, makeVariable } from './common.js';
  * samplers.test.ts.
  */
 export function additiveUniformMi(epsilon: number): number {
-  return epsilon <= 0.5 ? epsilon - Math.log(2 * epsilon) : 1 / (4 * epsilon);
+  return epsilon <= 0.5 ? epsilon - log(2 * epsilon) : 1 / (4 * epsilon);
 }
 
 /**

@@ -36,6 +36,7 @@
  * respect to the scores is the table in objectives.ts (see `objectiveTerms`).
  */
 import { MineError } from '../../errors.js';
+import { log } from '../../math/fdlibm.js';
 import { criticLayout, initParams, type LayerLayout } from '../critic.js';
 import { updateLogEma, type MineState } from '../objectives.js';
 import type { BackendName, CriticSpec, CriticTrainer, ObjectiveSpec, OptimizerSpec } from '../types.js';
@@ -523,7 +524,7 @@ class TfjsTrainer implements CriticTrainer {
     const tf = this.tf;
     const { t, M } = terms;
     const meanT = tf.mean(t);
-    const logM = Math.log(M);
+    const logM = log(M);
     switch (this.obj.objective) {
       case 'dv': {
         const value = tf.sub(meanT, tf.sub(this.lseAll(terms.marginal()), logM)) as Scalar;
@@ -574,7 +575,7 @@ class TfjsTrainer implements CriticTrainer {
       if (this.critic.kind === 'separable') {
         const S = this.scoreMatrix(x, y, B);
         const { eye } = this.masksFor(B);
-        const value = tf.add(tf.mean(tf.sub(tf.sum(tf.mul(S, eye), 1), this.lseRows(S))), Math.log(B)) as Scalar;
+        const value = tf.add(tf.mean(tf.sub(tf.sum(tf.mul(S, eye), 1), this.lseRows(S))), log(B)) as Scalar;
         return { value, loss: state ? tf.neg(value) : undefined };
       }
       const [i0, i1] = rows ?? [0, B];
@@ -630,7 +631,7 @@ class TfjsTrainer implements CriticTrainer {
       grads = grads ? grads.map((a, i) => tf.add(a, list[i]!)) : list;
       this.notePeak();
     }
-    if (isRowChunked(chunks)) value += Math.log(B);
+    if (isRowChunked(chunks)) value += log(B);
     return { value, grads: grads! };
   }
 
@@ -657,7 +658,7 @@ class TfjsTrainer implements CriticTrainer {
     const chunks = this.critic.kind === 'concat' && this.obj.objective === 'infonce' ? this.infonceChunks(batch) : [undefined];
     let value = 0;
     for (const rows of chunks) value += tf.tidy(() => this.batchObjective(x, y, yMarginal, batch, undefined, rows).value.dataSync()[0]!);
-    return isRowChunked(chunks) ? value + Math.log(batch) : value;
+    return isRowChunked(chunks) ? value + log(batch) : value;
   }
 
   gradient(x: Float32Array, y: Float32Array, yMarginal: Float32Array, batch: number): Float32Array {
