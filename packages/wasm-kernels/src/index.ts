@@ -28,3 +28,4 @@ export {
   type KernelExports,
 } from './wasm.js';
 export { createReferenceKernels, ReferenceKernels, type ReferenceKernelsOptions } from './reference.js';
+export { log, exp, log1p, expm1, pow, tanh, asinh, sinPi } from './fdlibm.js';

@@ -10,6 +10,7 @@
  * wasm kernels, which accumulate in float32.
  */
 import { ArrayBufferMemory, Heap } from './heap.js';
+import { exp, expm1, log, pow, tanh } from './fdlibm.js';
 import { actCode, Act, type ActLike, type Kernels } from './types.js';
 import { checkGemm } from './checks.js';
 
@@ -34,9 +35,9 @@ function activate(x: number, act: Act): number {
     case Act.relu:
       return Math.max(x, 0); // NaN stays NaN
     case Act.elu:
-      return x > 0 || Number.isNaN(x) ? x : Math.expm1(x);
+      return x > 0 || Number.isNaN(x) ? x : expm1(x);
     case Act.tanh:
-      return Math.tanh(x);
+      return tanh(x);
     default:
       return x;
   }
@@ -152,7 +153,7 @@ export class ReferenceKernels implements Kernels {
   exp(x: number, y: number, len: number): void {
     this.checkAll(len, x, y);
     const f = this.f;
-    for (let i = 0; i < len; i++) f[(y >>> 2) + i] = Math.exp(f[(x >>> 2) + i] ?? NaN);
+    for (let i = 0; i < len; i++) f[(y >>> 2) + i] = exp(f[(x >>> 2) + i] ?? NaN);
   }
 
   /** max x[i]: NaN if any is NaN, −Inf for len = 0. */
@@ -173,12 +174,12 @@ export class ReferenceKernels implements Kernels {
     if (!Number.isFinite(m)) return m;
     const f = this.f;
     let s = 0;
-    for (let i = 0; i < len; i++) s += Math.exp((f[(x >>> 2) + i] ?? NaN) - m);
-    return m + Math.log(s);
+    for (let i = 0; i < len; i++) s += exp((f[(x >>> 2) + i] ?? NaN) - m);
+    return m + log(s);
   }
 
   logMeanExp(x: number, len: number): number {
-    return this.logSumExp(x, len) - Math.log(len);
+    return this.logSumExp(x, len) - log(len);
   }
 
   softmax(x: number, y: number, len: number): number {
@@ -191,9 +192,9 @@ export class ReferenceKernels implements Kernels {
     }
     const e = new Float64Array(len);
     let s = 0;
-    for (let i = 0; i < len; i++) s += e[i] = Math.exp((f[(x >>> 2) + i] ?? NaN) - m);
+    for (let i = 0; i < len; i++) s += e[i] = exp((f[(x >>> 2) + i] ?? NaN) - m);
     for (let i = 0; i < len; i++) f[(y >>> 2) + i] = (e[i] ?? NaN) / s;
-    return m + Math.log(s);
+    return m + log(s);
   }
 
   adam(param: number, grad: number, m: number, v: number, len: number, lr: number, beta1: number, beta2: number, eps: number, step: number): void {
@@ -202,8 +203,8 @@ export class ReferenceKernels implements Kernels {
     // Hyper-parameters are float32 in the wasm ABI; round them the same way.
     const b1 = fround(beta1), b2 = fround(beta2), a = fround(lr), e = fround(eps);
     const t = Math.trunc(step);
-    const c1 = 1 / (1 - Math.pow(b1, t)); // 1 / (1 − β1^t)
-    const c2 = 1 / (1 - Math.pow(b2, t)); // 1 / (1 − β2^t)
+    const c1 = 1 / (1 - pow(b1, t)); // 1 / (1 − β1^t)
+    const c2 = 1 / (1 - pow(b2, t)); // 1 / (1 − β2^t)
     const f = this.f;
     for (let i = 0; i < len; i++) {
       const g = f[(grad >>> 2) + i] ?? NaN;

@@ -12,6 +12,7 @@
  */
 import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 import { checkAll, checkGemm } from './checks.js';
+import { log } from './fdlibm.js';
 import { Heap, PAGE_BYTES } from './heap.js';
 import { actCode, type ActLike, type Kernels } from './types.js';
 
@@ -229,7 +230,7 @@ export class WasmKernels implements Kernels {
   }
 
   logMeanExp(x: number, len: number): number {
-    return this.logSumExp(x, len) - Math.log(len);
+    return this.logSumExp(x, len) - log(len);
   }
 
   softmax(x: number, y: number, len: number): number {

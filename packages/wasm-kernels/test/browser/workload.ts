@@ -18,9 +18,23 @@ export interface WorkloadResult {
   gemmTN: number[];
   exp: number[];
   logSumExp: number;
+  logMeanExp: number;
+  /** biasAct with each activation on the NN product (the reference computes elu/tanh in JS). */
+  elu: number[];
+  tanh: number[];
+  /** Parameters after three Adam steps (the bias corrections use pow). */
+  adam: number[];
 }
 
-/** GEMM in three variants on 37×29·29×23 (tails everywhere), exp and logSumExp. */
+/**
+ * GEMM in three variants on 37×29·29×23 (tails everywhere), exp, logSumExp,
+ * logMeanExp, elu and tanh activations and Adam: every kernel whose reference
+ * uses a transcendental function. An engine-dependent `Math.*` in the reference
+ * shows up as a Node/browser mismatch only where it survives rounding to
+ * float32 (the f64 results logSumExp/logMeanExp show every bit; the float32
+ * outputs hide most last-bit differences), so the portability scan in core is
+ * the main guard and this is the end-to-end check.
+ */
 export function runWorkload(k: Kernels): WorkloadResult {
   const rand = lcg(12345);
   const m = 37;
@@ -40,5 +54,33 @@ export function runWorkload(k: Kernels): WorkloadResult {
   const x = k.heap.allocFrom(Float32Array.from({ length: 1001 }, () => 40 * rand()));
   const y = k.heap.alloc(1001);
   k.exp(x, y, 1001);
-  return { name: k.name, gemmNN, gemmNT, gemmTN, exp: out(y, 1001), logSumExp: k.logSumExp(x, 1001) };
+  const expOut = out(y, 1001);
+  // Activations on the NN product (values in about ±3, where elu and tanh are curved).
+  k.gemm(a, b, c, m, kk, n, false, false, false);
+  const bias = k.heap.allocFrom(Float32Array.from({ length: n }, rand));
+  const h = k.heap.alloc(m * n);
+  k.biasAct(c, bias, h, m, n, 'elu');
+  const elu = out(h, m * n);
+  k.biasAct(c, bias, h, m, n, 'tanh');
+  const tanh = out(h, m * n);
+  const len = 257;
+  const param = k.heap.allocFrom(Float32Array.from({ length: len }, rand));
+  const grad = k.heap.allocFrom(Float32Array.from({ length: len }, rand));
+  const mom = k.heap.alloc(len);
+  const vel = k.heap.alloc(len);
+  k.fill(mom, len, 0);
+  k.fill(vel, len, 0);
+  for (let t = 1; t <= 3; t++) k.adam(param, grad, mom, vel, len, 1e-3, 0.9, 0.999, 1e-8, t);
+  return {
+    name: k.name,
+    gemmNN,
+    gemmNT,
+    gemmTN,
+    exp: expOut,
+    logSumExp: k.logSumExp(x, 1001),
+    logMeanExp: k.logMeanExp(x, 1001),
+    elu,
+    tanh,
+    adam: out(param, len),
+  };
 }
