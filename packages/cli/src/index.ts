@@ -4,7 +4,7 @@
  */
 export { createProgram, main, version } from './cli.js';
 export { paramFlags, flagsOf, collectParams, flagForField, kebab, type ParamFlag } from './flags.js';
-export { rankParallel, rankSelection } from './commands/rank.js';
+export { rankParallel } from './commands/rank.js';
 export { entropyReport } from './commands/entropy.js';
 export { benchSettings, benchTable, runBench } from './commands/bench.js';
 export { renderLiveProgress, resultCardText } from './ui/render.js';

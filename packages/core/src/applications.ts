@@ -72,6 +72,33 @@ export interface FeatureScore {
 }
 
 /**
+ * The columns `rankFeatures` would use: the one target column and the
+ * features (the selection, or every other column), target excluded. Frontends
+ * that run the features themselves (in worker threads, in jobs) call it to
+ * resolve and check the same selection.
+ *
+ * @throws MineError INVALID_INPUT if `target` does not select exactly one
+ *   column, EMPTY_SELECTION if no feature remains, or the selection's own
+ *   error (unknown column, glob matching nothing).
+ */
+export function selectRanking(
+  ds: Dataset,
+  target: string,
+  features?: string | readonly string[],
+): { target: string; features: string[] } {
+  const sel = ds.select(target);
+  const [targetName] = sel;
+  if (targetName === undefined || sel.length !== 1) {
+    throw new MineError('INVALID_INPUT', `the target must be exactly one column, '${target}' selects ${sel.length}`, {
+      field: 'target',
+    });
+  }
+  const names = (features === undefined ? [...ds.names] : ds.select(features)).filter((f) => f !== targetName);
+  if (names.length === 0) throw new MineError('EMPTY_SELECTION', 'no feature columns to rank besides the target');
+  return { target: targetName, features: names };
+}
+
+/**
  * Estimates I(feature; target) for each feature column and sorts them, most
  * informative first (ties keep the dataset's column order).
  *
@@ -85,14 +112,7 @@ export async function rankFeatures(
   config: EstimateConfig = {},
   options: EstimateOptions = {},
 ): Promise<FeatureScore[]> {
-  const [targetName] = ds.select(target);
-  if (targetName === undefined || ds.select(target).length !== 1) {
-    throw new MineError('INVALID_INPUT', `the target must be exactly one column, '${target}' selects ${ds.select(target).length}`, {
-      field: 'target',
-    });
-  }
-  const names = (features === undefined ? [...ds.names] : ds.select(features)).filter((f) => f !== targetName);
-  if (names.length === 0) throw new MineError('EMPTY_SELECTION', 'no feature columns to rank besides the target');
+  const { target: targetName, features: names } = selectRanking(ds, target, features);
   const y = ds.variable([targetName]);
   const out: FeatureScore[] = [];
   for (const [i, feature] of names.entries()) {

@@ -7,6 +7,7 @@ import {
   getEstimator,
   listEstimators,
   mixedEstimator,
+  validateEstimate,
   type Variable,
 } from './index.js';
 import { checkEstimator } from './testing/index.js';
@@ -60,6 +61,28 @@ describe('registry', () => {
     const props = (ksg.paramsJsonSchema as { properties: Record<string, { default?: unknown }> }).properties;
     expect(props['k']?.default).toBe(3);
     expect(props['seed']?.default).toBe(0);
+  });
+
+  test('validateEstimate checks what estimate would, without estimating', () => {
+    const rng = new Rng(5);
+    const x = Array.from({ length: 100 }, () => rng.normal());
+    const y = x.map((v) => v + rng.normal());
+    const ok = validateEstimate(getEstimator('ksg'), x, y, { k: 5 });
+    expect(ok.params).toMatchObject({ k: 5, algorithm: 1, seed: 0 });
+    expect(ok.x.n).toBe(100);
+    const codeOf = (f: () => unknown): string | undefined => {
+      try {
+        f();
+      } catch (e) {
+        return (e as MineError).code;
+      }
+      return undefined;
+    };
+    expect(codeOf(() => validateEstimate(getEstimator('ksg'), x, y, { k: 0 }))).toBe('INVALID_PARAMS');
+    expect(codeOf(() => validateEstimate(getEstimator('ksg'), x, y.slice(1), {}))).toBe('LENGTH_MISMATCH');
+    // A cross-field rule the schema cannot express (the estimator's own check), caught before training.
+    expect(codeOf(() => validateEstimate(getEstimator('infonce'), x, y, { critic: 'concat', batchSize: 2048 }))).toBe('INVALID_PARAMS');
+    expect(codeOf(() => validateEstimate(getEstimator('infonce'), x, y, { critic: 'concat', batchSize: 1024 }))).toBeUndefined();
   });
 
   test('estimate() by id, with defaults echoed', async () => {

@@ -22,6 +22,7 @@ export { commonParams, type CommonParams } from './params.js';
 export {
   estimate,
   runEstimator,
+  validateEstimate,
   registerEstimator,
   getEstimator,
   listEstimators,
@@ -68,6 +69,7 @@ export { digamma, lgamma, normalQuantile, normalCdf } from './math/special.js';
 export {
   permutationTest,
   rankFeatures,
+  selectRanking,
   type PermutationTestOptions,
   type FeatureScore,
 } from './applications.js';

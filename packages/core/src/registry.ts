@@ -54,6 +54,12 @@ export interface EstimatorDefinition<S extends z.ZodType<CommonParams & object> 
    * @default true
    */
   rejectConstant?: boolean;
+  /**
+   * Checks across parameters and data that the schema cannot express (e.g. a
+   * critic/batch combination); throws a MineError. Runs in `validateEstimate`,
+   * so frontends reject such input before queueing or training.
+   */
+  check?(x: Variable, y: Variable, params: z.output<S>): void;
   run(x: Variable, y: Variable, params: z.output<S>, ctx: RunContext): RawEstimate | Promise<RawEstimate>;
 }
 
@@ -121,6 +127,30 @@ export async function estimate(
  * Runs one definition: validates params and data, times the run, adds the
  * shared diagnostics (negative value) and converts units.
  */
+/**
+ * Everything `runEstimator` checks before it estimates, without estimating:
+ * the params against the estimator's schema (unknown, missing or out-of-range
+ * fields), the paired lengths, dimensions, the minimum number of rows, finite
+ * and (where the estimator needs it) non-constant columns, and the
+ * estimator's own cross-field `check`. Throws the same MineError `estimate`
+ * would; frontends call it to reject input before queueing a job.
+ *
+ * @returns the validated params (defaults filled in) and x, y as Variables.
+ */
+export function validateEstimate(
+  def: EstimatorDefinition,
+  xIn: VariableInput,
+  yIn: VariableInput,
+  rawParams: unknown,
+): { params: CommonParams & Record<string, unknown>; x: Variable; y: Variable } {
+  const params = parseParams(def.schema, rawParams, def.id);
+  const x = toVariable(xIn, 'x');
+  const y = toVariable(yIn, 'y');
+  validatePair(def, x, y, params);
+  def.check?.(x, y, params);
+  return { params: params as CommonParams & Record<string, unknown>, x, y };
+}
+
 export async function runEstimator(
   def: EstimatorDefinition,
   xIn: VariableInput,
@@ -128,10 +158,7 @@ export async function runEstimator(
   rawParams: unknown,
   options: EstimateOptions = {},
 ): Promise<EstimateResult> {
-  const params = parseParams(def.schema, rawParams, def.id);
-  const x = toVariable(xIn, 'x');
-  const y = toVariable(yIn, 'y');
-  validatePair(def, x, y, params);
+  const { params, x, y } = validateEstimate(def, xIn, yIn, rawParams);
   throwIfAborted(options.signal);
 
   const diagnostics: Diagnostic[] = [];

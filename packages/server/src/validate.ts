@@ -10,7 +10,7 @@ import {
   MineError,
   getEstimator,
   isMineError,
-  runEstimator,
+  validateEstimate,
   type EstimateConfig,
   type EstimatorDefinition,
   type Variable,
@@ -102,16 +102,14 @@ function paramsOf(body: { params?: Record<string, unknown> | undefined; units?: 
 }
 
 /**
- * Runs core's own validation of one estimation (params schema, paired
- * lengths, dimensions, minimum rows, finite and non-constant columns) without
- * estimating: `runEstimator` with the definition's `run` swapped for a no-op.
- * Checks an estimator makes inside `run` (e.g. a neural critic/batch
- * combination) still surface, as a failed job.
+ * Core's own validation of one estimation (params schema, paired lengths,
+ * dimensions, minimum rows, finite and non-constant columns, the estimator's
+ * cross-field check), without estimating, so bad input is a 400 and never a
+ * queued job that fails.
  */
-async function dryRun(def: EstimatorDefinition, x: Variable, y: Variable, params: Record<string, unknown>): Promise<void> {
-  const stub: EstimatorDefinition = { ...def, run: () => ({ value: 0 }) };
+function dryRun(def: EstimatorDefinition, x: Variable, y: Variable, params: Record<string, unknown>): void {
   try {
-    await runEstimator(stub, x, y, params);
+    validateEstimate(def, x, y, params);
   } catch (e) {
     if (!isMineError(e)) throw e;
     if (e.code === 'INVALID_PARAMS') {
@@ -135,7 +133,7 @@ export async function prepareEstimate(body: EstimateRequest, limits: DataLimits)
     });
   }
   const params = paramsOf(body);
-  await dryRun(def, variable(ds, x), variable(ds, y), params);
+  dryRun(def, variable(ds, x), variable(ds, y), params);
   return { type: 'estimate', data: body.data, x, y, config: { ...params, estimator: def.id } };
 }
 
@@ -156,6 +154,6 @@ export async function prepareRanking(body: RankingRequest, limits: DataLimits): 
   }
   const params = paramsOf(body);
   const y = variable(ds, [target]);
-  for (const f of features) await dryRun(def, variable(ds, [f]), y, params);
+  for (const f of features) dryRun(def, variable(ds, [f]), y, params);
   return { type: 'ranking', data: body.data, target, features, config: { ...params, estimator: def.id } };
 }

@@ -40,6 +40,8 @@ const cases: Case[] = [
   ['param out of range', { ...good, params: { k: 0 } }, 400, 'INVALID_PARAMS', 'params.k', /ksg: parameter 'k'/],
   ['param of the wrong type', { ...good, estimator: 'mine', params: { steps: 'many' } }, 400, 'INVALID_PARAMS', 'params.steps', /mine: parameter 'steps'/],
   ['param unknown to the estimator', { ...good, estimator: 'mine', params: { clip: 2 } }, 400, 'INVALID_PARAMS', 'params', /mine: /],
+  // A cross-field rule (the estimator's own check in core), rejected before a job exists.
+  ['params that conflict', { ...good, estimator: 'infonce', params: { critic: 'concat', batchSize: 2048 } }, 400, 'INVALID_PARAMS', 'params.batchSize', /infonce: parameter 'batchSize'/],
   ['unknown estimator', { ...good, estimator: 'kgs' }, 400, 'UNKNOWN_ESTIMATOR', 'estimator', /unknown estimator 'kgs'; available: ksg/],
   ['constant column', { ...good, data: 'x,y\n' + Array.from({ length: 20 }, (_, i) => `${i},7`).join('\n') }, 400, 'CONSTANT_COLUMN', 'data', /column 'y' is constant/],
   ['mismatched columns', { ...good, data: { columns: { x: [1, 2, 3], y: [1, 2] } } }, 400, 'LENGTH_MISMATCH', 'data', /column 'y' has 2 values/],

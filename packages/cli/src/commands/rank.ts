@@ -12,6 +12,7 @@ import {
   getEstimator,
   isMineError,
   MineError,
+  selectRanking,
   type Dataset,
   type EstimateResult,
   type FeatureScore,
@@ -32,18 +33,6 @@ export interface RankOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Worker threads; 1 runs in this thread. @default min(features, cores) */
   workers?: number;
-}
-
-/** Resolves target and features as core's `rankFeatures` does. */
-export function rankSelection(ds: Dataset, target: string, features: string | undefined): { target: string; features: string[] } {
-  const sel = ds.select(target);
-  if (sel.length !== 1) {
-    throw new MineError('INVALID_INPUT', `the target must be exactly one column, '${target}' selects ${sel.length}`, { field: 'target' });
-  }
-  const t = sel[0]!;
-  const names = (features === undefined ? [...ds.names] : ds.select(features)).filter((f) => f !== t);
-  if (names.length === 0) throw new MineError('EMPTY_SELECTION', 'no feature columns to rank besides the target');
-  return { target: t, features: names };
 }
 
 function reviveError(err: Extract<RankReply, { error: unknown }>['error']): Error {
@@ -72,7 +61,7 @@ export async function rankParallel(
   config: Record<string, unknown>,
   options: RankOptions = {},
 ): Promise<FeatureScore[]> {
-  const sel = rankSelection(ds, target, features);
+  const sel = selectRanking(ds, target, features);
   const y = ds.variable([sel.target]);
   // Build every variable first: a NaN in any feature is reported before work starts.
   const xs: Variable[] = sel.features.map((f) => ds.variable([f]));
@@ -199,7 +188,7 @@ export function rankCommand(): Command {
     const params = collectParams(opts, estimator);
     const ds = await loadTable(file, opts['format'] as InputFormat);
     const json = opts['json'] === true;
-    const sel = rankSelection(ds, String(opts['target']), opts['features'] as string | undefined);
+    const sel = selectRanking(ds, String(opts['target']), opts['features'] as string | undefined);
     const workers = (opts['workers'] as number | undefined) ?? Math.min(sel.features.length, availableParallelism());
     const live = isInteractive(json)
       ? (await import('../ui/render.js')).renderLiveProgress({

@@ -195,9 +195,11 @@ function defineNeural<S extends z.ZodType<CommonParams & object>>(
     schema,
     capabilities: neuralCapabilities,
     minSamples: (p) => neuralMinSamples(p as unknown as NeuralParams),
+    check(_x, _y, params) {
+      checkCombination(objective, params as unknown as NeuralParams);
+    },
     async run(x: Variable, y: Variable, params, ctx): Promise<RawEstimate> {
       const p = params as unknown as NeuralParams;
-      checkCombination(objective, p);
       const opts: { signal?: AbortSignal; onProgress?: typeof ctx.onProgress } = {};
       if (ctx.signal) opts.signal = ctx.signal;
       if (ctx.onProgress) opts.onProgress = ctx.onProgress;

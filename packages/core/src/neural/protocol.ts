@@ -545,6 +545,15 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
   }
 }
 
+/** The last progress event's values: the reported (held-out) value and the mean last training-batch bound over repeats, when finite. */
+function finalValues(value: number, runs: readonly TrainingRun[]): Record<string, number> {
+  const values: Record<string, number> = {};
+  if (Number.isFinite(value)) values['validation'] = value;
+  const train = runs.reduce((s, r) => s + r.trainBound, 0) / runs.length;
+  if (Number.isFinite(train)) values['train'] = train;
+  return values;
+}
+
 /** The `t-over-repeats` interval: mean ± t_{(1+level)/2, r−1} · sd/√r (sd with r − 1 in the denominator). */
 export function tInterval(values: readonly number[], level: number): ConfidenceInterval & { mean: number; sd: number } {
   const r = values.length;
@@ -609,8 +618,9 @@ export async function estimateNeural(x: Variable, y: Variable, cfg: NeuralConfig
       init: defaultInit(cfg.activation),
       seed: 0,
     }),
-    stepsPerSecond: first.stepsPerSecond,
   };
+  // Timings (steps/s) stay out of `details` so that the same seed gives an identical result
+  // apart from `seconds`; throughput is reported by onProgress's `rate`.
   for (const k of Object.keys(details)) if (!Number.isFinite(details[k])) delete details[k];
   if (cfg.objective === 'infonce') details['ceiling'] = boundCeiling('infonce', Math.min(first.batchSize, first.validationRows));
 
@@ -631,7 +641,7 @@ export async function estimateNeural(x: Variable, y: Variable, cfg: NeuralConfig
       done: progress.total,
       total: progress.total,
       unit: 'steps',
-      values: { validation: out.value },
+      values: finalValues(out.value, runs),
       rate: elapsed > 0 ? done / elapsed : 0,
       etaSeconds: 0,
     });
