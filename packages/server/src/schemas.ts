@@ -27,7 +27,7 @@ export const dataSchema = z
 
 const common = {
   data: dataSchema,
-  estimator: z.string().min(1).optional().describe("estimator id (see GET /v1/estimators); default 'ksg'"),
+  estimator: z.string().min(1).optional().describe("estimator id (see GET /v1/estimators); default 'ksg', as core's estimate()"),
   params: z
     .record(z.string(), z.unknown())
     .optional()

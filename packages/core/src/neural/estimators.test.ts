@@ -286,6 +286,9 @@ describe('auto', () => {
     expect(autoChoice(cont(300, 2, rng, 'x'), { ...cat(labels, 'b'), categorical: [false] })).toMatchObject({ id: 'mixed', discrete: 'y' });
     expect(autoChoice(cont(300, 3, rng, 'x'), cont(300, 3, rng, 'y')).id).toBe('ksg');
     expect(autoChoice(cont(300, 4, rng, 'x'), cont(300, 3, rng, 'y')).id).toBe('smile');
+    // Below 20 dimensions SMILE keeps its defaults; from 20 on, one wide layer (the accuracy table's rule).
+    expect(autoChoice(cont(300, 10, rng, 'x'), cont(300, 9, rng, 'y')).params).toBeUndefined();
+    expect(autoChoice(cont(300, 10, rng, 'x'), cont(300, 10, rng, 'y'))).toMatchObject({ id: 'smile', params: { hidden: [512] } });
   });
 
   test('runs the chosen estimator and names it in AUTO_CHOICE', async () => {
