@@ -42,6 +42,38 @@ function makeClient(): EstimatorClient {
 /** Selected options of a `<select multiple>`. */
 const selected = (el: HTMLSelectElement): string[] => Array.from(el.selectedOptions, (o) => o.value);
 
+/** A labelled column picker: a multi-select (sized to the columns, 3–6 rows) or, with `single`, a drop-down. */
+function ColumnSelect(props: {
+  id: string;
+  label: string;
+  names: readonly string[];
+  value: string[];
+  onChange: (names: string[]) => void;
+  disabled: boolean;
+  single?: boolean;
+}) {
+  const { id, label, names, value, onChange, disabled, single } = props;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        multiple={!single}
+        size={single ? undefined : Math.min(6, Math.max(3, names.length))}
+        value={single ? value[0] ?? '' : value}
+        onChange={(e) => onChange(selected(e.currentTarget))}
+        disabled={disabled}
+      >
+        {names.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** The page: load → choose columns and estimator → run in the worker (or on the service) → result. */
 export function App() {
   const [table, setTable] = useState<LoadedTable | null>(null);
@@ -220,51 +252,20 @@ export function App() {
             </fieldset>
             {mode === 'estimate' ? (
               <div className="columns-pick">
-                <div className="field">
-                  <label htmlFor="x-cols">X columns</label>
-                  <select id="x-cols" multiple size={Math.min(6, Math.max(3, names.length))} value={xCols} onChange={(e) => setXCols(selected(e.currentTarget))} disabled={!table}>
-                    {names.map((n) => (
-                      <option key={n} value={n}>
-                        {n}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <div className="field">
-                  <label htmlFor="y-cols">Y columns</label>
-                  <select id="y-cols" multiple size={Math.min(6, Math.max(3, names.length))} value={yCols} onChange={(e) => setYCols(selected(e.currentTarget))} disabled={!table}>
-                    {names.map((n) => (
-                      <option key={n} value={n}>
-                        {n}
-                      </option>
-                    ))}
-                  </select>
-                </div>
+                <ColumnSelect id="x-cols" label="X columns" names={names} value={xCols} onChange={setXCols} disabled={!table} />
+                <ColumnSelect id="y-cols" label="Y columns" names={names} value={yCols} onChange={setYCols} disabled={!table} />
               </div>
             ) : (
               <div className="columns-pick">
-                <div className="field">
-                  <label htmlFor="target-col">Target</label>
-                  <select id="target-col" value={target} onChange={(e) => setTarget(e.currentTarget.value)} disabled={!table}>
-                    {names.map((n) => (
-                      <option key={n} value={n}>
-                        {n}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <div className="field">
-                  <label htmlFor="feature-cols">Features (none chosen = all others)</label>
-                  <select id="feature-cols" multiple size={Math.min(6, Math.max(3, names.length))} value={features} onChange={(e) => setFeatures(selected(e.currentTarget))} disabled={!table}>
-                    {names
-                      .filter((n) => n !== target)
-                      .map((n) => (
-                        <option key={n} value={n}>
-                          {n}
-                        </option>
-                      ))}
-                  </select>
-                </div>
+                <ColumnSelect id="target-col" label="Target" names={names} value={[target]} onChange={(v) => setTarget(v[0] ?? '')} disabled={!table} single />
+                <ColumnSelect
+                  id="feature-cols"
+                  label="Features (none chosen = all others)"
+                  names={names.filter((n) => n !== target)}
+                  value={features}
+                  onChange={setFeatures}
+                  disabled={!table}
+                />
               </div>
             )}
             <div className="field">
