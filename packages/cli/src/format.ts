@@ -108,8 +108,11 @@ export function cardLines(r: EstimateResult): CardLines {
   out.lines.push(`estimator  ${r.estimator} (${r.kind})  ${keyParams(r)}`);
   out.lines.push(`n          ${r.n} rows · ${duration(r.seconds)}`);
   if (r.details && typeof r.details['steps'] === 'number') {
+    // Core's training details describe the first run when there are repeats; the bound is in nats.
+    const repeats = r.params['repeats'];
+    const which = typeof repeats === 'number' && repeats > 1 ? ` (first of ${repeats} runs)` : '';
     out.lines.push(
-      `training   ${r.details['steps']} steps, best at ${r.details['bestStep'] ?? '–'}, train bound ${num(r.details['trainBound'])}`,
+      `training   ${r.details['steps']} steps${which}, best at ${r.details['bestStep'] ?? '–'}, train bound ${num(r.details['trainBound'])} nats`,
     );
   }
   if (r.pValue !== undefined) out.lines.push(`p-value    ${r.pValue.toPrecision(3)}`);

@@ -91,7 +91,7 @@ describe('ResultCard', () => {
     expect(frame).toContain('earlyStop=false');
     expect(frame).not.toContain('patience='); // not a key parameter of the card
     expect(frame).toContain('n          2000 rows · 2.50 s');
-    expect(frame).toContain('training   500 steps, best at 450, train bound 0.8000');
+    expect(frame).toContain('training   500 steps (first of 3 runs), best at 450, train bound 0.8000 nats');
     expect(frame).toContain('⚠ NOT_CONVERGED: still rising');
     expect(frame).toContain('· OTHER: a note');
     expect(frame.startsWith('╭')).toBe(true);

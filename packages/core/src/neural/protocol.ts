@@ -231,7 +231,10 @@ export function shufflePairing(p: Uint32Array, rng: Rng, kind: 'permute' | 'dera
 interface ProgressState {
   options: EstimateOptions;
   total: number;
+  /** Progress units of the earlier repeats: each counts as its full budget (steps), finished early or not. */
   offset: number;
+  /** Steps actually trained by the earlier repeats: the rate counts these, not the skipped budget. */
+  trainedBefore: number;
   t0: number;
   lastEmit: number;
   lastYield: number;
@@ -395,7 +398,8 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       progress.lastEmit = now;
       const done = progress.offset + step;
       const elapsed = (now - progress.t0) / 1000;
-      const rate = elapsed > 0 ? done / elapsed : 0;
+      // Steps per second actually trained (an early-stopped repeat's unused budget is not work).
+      const rate = elapsed > 0 ? (progress.trainedBefore + step) / elapsed : 0;
       const values: Record<string, number> = {};
       if (Number.isFinite(lastTrain)) values['train'] = lastTrain;
       if (Number.isFinite(lastValidation)) values['validation'] = lastValidation;
@@ -572,11 +576,13 @@ export async function estimateNeural(x: Variable, y: Variable, cfg: NeuralConfig
   throwIfAborted(options.signal);
   const order = canonicalOrder(x, y);
   const now = performance.now();
-  const progress: ProgressState = { options, total: cfg.steps * cfg.repeats, offset: 0, t0: now, lastEmit: -Infinity, lastYield: now };
+  const progress: ProgressState = { options, total: cfg.steps * cfg.repeats, offset: 0, trainedBefore: 0, t0: now, lastEmit: -Infinity, lastYield: now };
   const runs: TrainingRun[] = [];
   for (let r = 0; r < cfg.repeats; r++) {
     progress.offset = r * cfg.steps;
-    runs.push(await trainOnce(x, y, order, cfg, (cfg.seed + r) % 4294967296, progress));
+    const run = await trainOnce(x, y, order, cfg, (cfg.seed + r) % 4294967296, progress);
+    progress.trainedBefore += run.stepsRun;
+    runs.push(run);
   }
   throwIfAborted(options.signal);
   const first = runs[0]!;
