@@ -32,6 +32,8 @@ export async function readText(file: string): Promise<string> {
     if (code === 'ENOENT') throw new UsageError(`file not found: ${file}`, { hint: 'check the path (use - to read stdin)' });
     if (code === 'EISDIR') throw new UsageError(`${file} is a directory, not a data file`, { hint: 'give a CSV, TSV or JSON file' });
     if (code === 'EACCES') throw new UsageError(`cannot read ${file}: permission denied`, { hint: 'check the file permissions' });
+    // Any other system error on the user's path (ENOTDIR, ENAMETOOLONG, ELOOP, …) is still a bad path, not a bug.
+    if (typeof code === 'string') throw new UsageError(`cannot read ${file}: ${(e as Error).message}`, { hint: 'check the path (use - to read stdin)' });
     throw e;
   }
 }

@@ -80,6 +80,8 @@ describe('user mistakes: exit 2, one message line and a hint, no stack', () => {
   const S = ex('sensors.csv');
   const cases: Array<[string, string[], RegExp]> = [
     ['missing file', ['estimate', join(tmp, 'nope.csv'), '--x', 'a', '--y', 'b'], /^mine: file not found: .*nope\.csv$/],
+    // A path through a regular file (ENOTDIR): a bad path like any other, not an internal failure.
+    ['path through a file', ['estimate', join(S, 'x.csv'), '--x', 'a', '--y', 'b'], /^mine: cannot read .*sensors\.csv\/x\.csv: ENOTDIR/],
     ['unknown column', ['estimate', S, '--x', 'tmp', '--y', 'humidity'], /^mine: unknown column 'tmp' \(did you mean 'temp'\?\)/],
     ['--k 0', ['estimate', S, '--x', 'temp', '--y', 'humidity', '--estimator', 'ksg', '--k', '0'], /^mine: invalid value for --k: ksg: parameter 'k'/],
     ['--steps abc', ['estimate', S, '--x', 'temp', '--y', 'humidity', '--estimator', 'mine', '--steps', 'abc'], /^mine: --steps takes a number, got 'abc'$/],

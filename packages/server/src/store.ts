@@ -123,7 +123,9 @@ export class JobStore {
       ),
       progress: this.db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running'`),
       finish: this.db.prepare(
-        `UPDATE jobs SET status = @status, result = @result, error = @error, finished_at = @now
+        // A finished job never runs again, so its request (the data: up to the body limit) is
+        // dropped here; the result and error stay. Without this the file grows by every dataset.
+        `UPDATE jobs SET status = @status, result = @result, error = @error, finished_at = @now, request = '{}'
          WHERE id = @id AND status IN ('queued', 'running')`,
       ),
       requeue: this.db.prepare(

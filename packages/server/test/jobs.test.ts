@@ -45,6 +45,8 @@ describe('results, rankings, cancel, SSE (2 workers)', () => {
     // y = 0.8x + 0.6·noise: I = −½ log(1 − 0.64) ≈ 0.51 nats.
     expect(res.body.result.value).toBeGreaterThan(0.35);
     expect(res.body.result.value).toBeLessThan(0.7);
+    // A finished job keeps its result but not its data: the stored request is emptied.
+    expect(svc.store.request(res.body.id)).toEqual({});
   });
 
   it('a mine result equals core estimate() exactly (same seed, same wasm backend)', async () => {

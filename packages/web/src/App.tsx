@@ -102,10 +102,22 @@ export function App() {
 
   useEffect(() => {
     void detectService().then(setServiceAvailable);
-    return () => client.current?.dispose();
+    return () => {
+      // A run on the service would go on (and set state) after the page is gone: cancel it too.
+      handle.current?.cancel();
+      handle.current = null;
+      client.current?.dispose();
+    };
   }, []);
 
   const onLoad = (t: LoadedTable): void => {
+    // A run on the previous table must not land its result under the new one.
+    if (handle.current) {
+      handle.current.cancel();
+      handle.current = null;
+      setStatus('cancelled');
+      setNote('The run on the previous table was cancelled when a new table was loaded.');
+    }
     setTable(t);
     const names = t.dataset.names;
     setXCols(names.slice(0, 1));

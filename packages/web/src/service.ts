@@ -88,9 +88,10 @@ export function runOnService(request: RunRequest, onProgress: (e: ProgressEvent)
 
   const cancelJob = async (): Promise<void> => {
     if (!job) return;
-    const res = await fetch(job.links.self, { method: 'DELETE' }).catch(() => undefined);
-    if (res?.ok) finish({ kind: 'cancelled', terminated: false });
-    // 409: it finished first; the `done` event settles the run (as cancelled, since the user asked).
+    await fetch(job.links.self, { method: 'DELETE' }).catch(() => undefined);
+    // Whatever the answer (200; 409 when the job finished first; a network error), the user asked
+    // to cancel: the run ends here as cancelled, and a late `done` is ignored (settled).
+    finish({ kind: 'cancelled', terminated: false });
   };
 
   void (async () => {
@@ -109,12 +110,19 @@ export function runOnService(request: RunRequest, onProgress: (e: ProgressEvent)
         finish(cancelRequested ? { kind: 'cancelled', terminated: false } : (o ?? { kind: 'error', error: { code: 'INTERNAL', message: `job ended as ${final.status}` } }));
       });
       source.onerror = () => {
-        // The stream ends after `done` (already settled) or broke: ask for the job itself.
+        // The stream ends after `done` (already settled) or broke: ask for the job itself. While the
+        // browser reconnects (CONNECTING) an unfinished job just waits for the stream; once it has
+        // given up (CLOSED) the run ends with an error rather than hang.
         if (settled || !job) return;
+        const gaveUp = source?.readyState === EventSource.CLOSED;
+        const lost = { kind: 'error', error: { code: 'INTERNAL', message: 'lost the connection to the service (the job may still be running there)' } } as const;
         void fetch(job.links.self)
           .then(async (r) => (r.ok ? jobOutcome((await r.json()) as Job) : undefined))
-          .then((o) => o && finish(o))
-          .catch(() => finish({ kind: 'error', error: { code: 'INTERNAL', message: 'lost the connection to the service' } }));
+          .then((o) => {
+            if (o) finish(o);
+            else if (gaveUp) finish(lost);
+          })
+          .catch(() => finish(lost));
       };
     } catch (e) {
       finish({ kind: 'error', error: { code: 'INTERNAL', message: `could not reach the service: ${(e as Error).message}` } });

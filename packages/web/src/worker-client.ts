@@ -119,6 +119,12 @@ export class EstimatorClient {
       e.preventDefault();
       const message = `the estimation worker failed: ${e.message || 'it could not be loaded'}`;
       for (const run of [...this.pending.values()]) run.finish({ kind: 'error', error: { code: 'INTERNAL', message } });
+      // A dead worker would swallow the next run: replace it now (after the loop above, so the
+      // runs it failed are not failed twice).
+      if (this.worker === w) {
+        this.worker.terminate();
+        this.worker = this.spawn();
+      }
     };
     return w;
   }
