@@ -25,7 +25,8 @@ import { buildOpenApi } from './openapi.js';
 import { isFinished, type JobRunner } from './runner.js';
 import { estimateRequestSchema, rankingRequestSchema, type JobView } from './schemas.js';
 import { hashKey, type JobStore, type JobSummary } from './store.js';
-import { prepareEstimate, prepareRanking, type JobRequest } from './validate.js';
+import type { JobRequest } from './validate.js';
+import { inProcessValidator, type Validator } from './validator.js';
 
 /** What the app needs. */
 export interface AppDeps {
@@ -36,6 +37,8 @@ export interface AppDeps {
   log?: Logger;
   /** The version shown in the OpenAPI document. @default '0.1.0' */
   version?: string;
+  /** Where request bodies are parsed and checked. @default inProcessValidator (the service passes a worker thread) */
+  validator?: Validator;
 }
 
 /** Seconds a client is told to wait when the queue is full. */
@@ -89,6 +92,7 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 /** Builds the express app. Listening, signals and closing are `main.ts`'s job. */
 export function createApp(deps: AppDeps): express.Express {
   const { config, store, runner } = deps;
+  const validator = deps.validator ?? inProcessValidator;
   const log = deps.log ?? silentLogger;
   const openapi = buildOpenApi(deps.version ?? '0.1.0');
   const keyHashes = new Set(config.apiKeys.map(hashKey));
@@ -192,13 +196,13 @@ export function createApp(deps: AppDeps): express.Express {
   v1.post('/estimates', async (req, res) => {
     const body = parseBody(estimateRequestSchema, req.body);
     checkQueue();
-    await submit(req, res, await prepareEstimate(body, config));
+    await submit(req, res, await validator.estimate(body, config));
   });
 
   v1.post('/rankings', async (req, res) => {
     const body = parseBody(rankingRequestSchema, req.body);
     checkQueue();
-    await submit(req, res, await prepareRanking(body, config));
+    await submit(req, res, await validator.ranking(body, config));
   });
 
   // Another key's job is a 404, not a 403: its existence is not disclosed.

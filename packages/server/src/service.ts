@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from './log.js';
 import { PiscinaPool, type JobPool } from './pool.js';
 import { JobRunner, type RunnerOptions } from './runner.js';
 import { JobStore } from './store.js';
+import { ThreadValidator, type Validator } from './validator.js';
 
 /** A wired service; `close` stops it in the graceful-shutdown order. */
 export interface Service {
@@ -17,6 +18,8 @@ export interface Service {
   store: JobStore;
   pool: JobPool;
   runner: JobRunner;
+  /** Parses and checks request bodies off the HTTP thread. */
+  validator: Validator;
   /** Requeues running jobs (waiting up to `graceMs` for workers), stops the pool, closes the database. */
   close(graceMs?: number): Promise<void>;
 }
@@ -31,7 +34,8 @@ export function createService(
   if (store.recovered > 0) log.info('jobs interrupted by the last stop are queued again', { jobs: store.recovered });
   const pool = new PiscinaPool(opts.workerFile ? { size: config.workers, workerFile: opts.workerFile } : { size: config.workers });
   const runner = new JobRunner(store, pool, log, { jobTimeoutSeconds: config.jobTimeoutSeconds, ...opts.runner });
-  const app = createApp({ config, store, runner, log });
+  const validator = new ThreadValidator();
+  const app = createApp({ config, store, runner, log, validator });
   runner.pump();
   let closing: Promise<void> | undefined;
   return {
@@ -39,10 +43,12 @@ export function createService(
     store,
     pool,
     runner,
+    validator,
     close(graceMs = config.shutdownGraceSeconds * 1000) {
       closing ??= (async () => {
         await runner.shutdown(graceMs);
         await pool.destroy();
+        await validator.destroy();
         store.close();
       })();
       return closing;

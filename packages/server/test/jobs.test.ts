@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Dataset, estimate, selectXY, type EstimateResult } from '@mine/core';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { csv, dataset, LONG_MINE, startService, until } from './helpers.js';
 
 /** A result without its wall-clock time, the one field that differs run to run. */
@@ -304,5 +304,47 @@ describe('API keys', () => {
     expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(last!.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect((await request(svc.app).get('/v1/estimators').set('Authorization', `Bearer ${B}`)).status).toBe(200);
+  });
+});
+
+describe('the HTTP thread stays free', () => {
+  it('validates a large table off the HTTP thread: /healthz answers while it is parsed', async () => {
+    // 400,000 rows × 10 columns ≈ 36 MB of CSV: parsing and checking it takes about a second here.
+    // The order of the two answers is the check, not a time limit: with validation on the HTTP
+    // thread, /healthz could not answer until the table had been parsed and the POST answered.
+    const cols = 10;
+    const lines = ['c0,c1,c2,c3,c4,c5,c6,c7,c8,c9'];
+    for (let i = 0; i < 400_000; i++) {
+      const row: string[] = [];
+      for (let c = 0; c < cols; c++) row.push(String(((i * 7919 + c * 104729) % 100_003) / 1000));
+      lines.push(row.join(','));
+    }
+    const big = startService({ workers: 1, maxBody: '60mb', maxRows: 1_000_000, maxCells: 20_000_000 });
+    const server = big.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    onTestFinished(async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await big.stop();
+    });
+    const body = JSON.stringify({ data: lines.join('\n'), x: 'c0', y: 'c1', estimator: 'gaussian' });
+    const order: string[] = [];
+    const post = fetch(`${base}/v1/estimates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => {
+      order.push(`post ${r.status}`);
+      return r.json();
+    });
+    // Ask for /healthz repeatedly until the POST has been read and is being validated (a 202 also ends it).
+    let healthy = 0;
+    while (order.length === 0) {
+      const h = await fetch(`${base}/healthz`);
+      if (h.status === 200 && order.length === 0) healthy++;
+      if (healthy >= 3) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    order.push('healthz');
+    const job = await post;
+    expect(['queued', 'running'], JSON.stringify(job).slice(0, 300)).toContain(job.status);
+    expect(order).toEqual(['healthz', 'post 202']);
   });
 });
