@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { jsonLogger } from './log.js';
 import { createService } from './service.js';
+import { StoreInUseError } from './store.js';
 
 const log = jsonLogger();
 
@@ -25,7 +26,16 @@ try {
   throw e;
 }
 
-const service = createService(config, { log });
+let service: ReturnType<typeof createService>;
+try {
+  service = createService(config, { log });
+} catch (e) {
+  if (e instanceof StoreInUseError) {
+    process.stderr.write(`mine-server: ${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}
 const server = service.app.listen(config.port, config.host);
 const sockets = new Set<Socket>();
 server.on('connection', (s) => {

@@ -69,6 +69,14 @@ function decode(r: Row): JobSummary {
   };
 }
 
+/** Another process holds the database (another mine server on the same MINE_DB). */
+export class StoreInUseError extends Error {
+  override readonly name = 'StoreInUseError';
+  constructor(readonly path: string) {
+    super(`the database ${path} is in use by another process (another mine server on the same MINE_DB?)`);
+  }
+}
+
 /** The jobs table. All methods are synchronous (better-sqlite3) and cheap. */
 export class JobStore {
   private readonly db: Database.Database;
@@ -83,11 +91,23 @@ export class JobStore {
    */
   constructor(path: string, now: () => Date = () => new Date()) {
     this.now = now;
-    this.db = new Database(path);
-    // WAL: readers never block the writer, and a committed transaction
-    // survives a killed process (synchronous=NORMAL only risks the last
-    // transactions on an OS crash / power loss, not on kill -9).
-    this.db.pragma('journal_mode = WAL');
+    this.db = new Database(path, { timeout: 0 }); // fail at once if another server holds it (busy_timeout is set below)
+    // One server per database file. Startup puts every `running` job back in
+    // the queue, which is right after a crash but would make a second server on
+    // the same file rerun the first one's live jobs. EXCLUSIVE locking holds the
+    // file lock from the first write (the recovery below) until close, so a
+    // second server fails here; the OS drops the lock when a process dies, so
+    // a restart after kill -9 still opens it.
+    this.db.pragma('locking_mode = EXCLUSIVE');
+    // WAL: a committed transaction survives a killed process (synchronous=NORMAL
+    // only risks the last transactions on an OS crash / power loss, not on kill -9).
+    try {
+      this.db.pragma('journal_mode = WAL');
+    } catch (e) {
+      this.db.close();
+      if ((e as { code?: string }).code === 'SQLITE_BUSY') throw new StoreInUseError(path);
+      throw e;
+    }
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`

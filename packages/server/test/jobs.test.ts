@@ -343,7 +343,7 @@ describe('the HTTP thread stays free', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     order.push('healthz');
-    const job = await post;
+    const job = (await post) as { status: string };
     expect(['queued', 'running'], JSON.stringify(job).slice(0, 300)).toContain(job.status);
     expect(order).toEqual(['healthz', 'post 202']);
   });

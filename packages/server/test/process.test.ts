@@ -87,11 +87,18 @@ describe('the server process', () => {
       }, 90_000, 200);
       expect(done.status).toBe('succeeded');
       expect(done.result.params.steps).toBe(25_000);
-      expect(dbRow(db, id).attempts).toBe(2);
       // The job finished before the kill is still there, unchanged.
       expect(await get(p.base, `/v1/jobs/${first.body.id}`)).toEqual(first.body);
+      // A second server on the same database would requeue this one's running jobs: it refuses to start.
+      const second = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: '0', MINE_DB: db }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let secondErr = '';
+      second.stderr!.on('data', (c: Buffer) => (secondErr += c.toString()));
+      expect(await new Promise((r) => second.on('exit', r))).toBe(2);
+      expect(secondErr).toBe(`mine-server: the database ${db} is in use by another process (another mine server on the same MINE_DB?)\n`);
       p.child.kill('SIGTERM');
       expect((await p.exited).code).toBe(0);
+      // The database is readable once the server is gone (it holds the file exclusively while it runs).
+      expect(dbRow(db, id)).toEqual({ status: 'succeeded', attempts: 2 });
     } finally {
       t.cleanup();
     }
