@@ -3,7 +3,7 @@
  * numbers, durations, bars, sparklines, tables. No colours here; the
  * components add them.
  */
-import type { EstimateResult } from '@mine/core';
+import { toUnits, type EstimateResult } from '@mine/core';
 
 /** Sparkline glyphs, lowest to highest. */
 export const SPARK = '▁▂▃▄▅▆▇█';
@@ -58,7 +58,7 @@ export function miLabel(r: Pick<EstimateResult, 'columns'>): string {
 
 /** nats → the result's units (scores are unitless and stay as they are). */
 export function inUnits(r: Pick<EstimateResult, 'units'>, nats: number): number {
-  return r.units === 'bits' ? nats / Math.LN2 : nats;
+  return r.units === 'bits' ? toUnits(nats, 'bits') : nats;
 }
 
 /** Parameters shown on the card, per kind of estimator (the rest is in --json). */

@@ -4,7 +4,7 @@
  * symbols), from core's `entropies`.
  */
 import { Command, Option } from 'commander';
-import { entropies, type Dataset } from '@mine/core';
+import { entropies, toUnits, type Dataset } from '@mine/core';
 import { loadTable, type InputFormat } from '../io.js';
 import { num, table } from '../format.js';
 import { printJson } from '../run-context.js';
@@ -34,24 +34,24 @@ export interface EntropyReportJson {
 export function entropyReport(ds: Dataset, cols: string, given: string | undefined, units: 'nats' | 'bits', millerMadow: boolean): EntropyReportJson {
   const names = ds.select(cols);
   const g = given === undefined ? undefined : ds.select(given);
-  const c = units === 'bits' ? 1 / Math.LN2 : 1;
+  const c = (nats: number): number => toUnits(nats, units);
   const opts = { millerMadow };
   const rows: EntropyRow[] = [];
   for (const name of names) {
     const r = entropies(ds.variable([name]), undefined, opts);
-    rows.push({ label: `H(${name})`, value: r.hX * c, symbols: r.symbolsX });
+    rows.push({ label: `H(${name})`, value: c(r.hX), symbols: r.symbolsX });
   }
   const x = ds.variable(names);
   if (names.length > 1) {
     const r = entropies(x, undefined, opts);
-    rows.push({ label: `H(${names.join(',')})`, value: r.hX * c, symbols: r.symbolsX });
+    rows.push({ label: `H(${names.join(',')})`, value: c(r.hX), symbols: r.symbolsX });
   }
   if (g) {
     const r = entropies(x, ds.variable(g), opts);
-    rows.push({ label: `H(${g.join(',')})`, value: r.hY! * c, symbols: r.symbolsY! });
-    rows.push({ label: `H(${[...names, ...g].join(',')})`, value: r.hXY! * c, symbols: r.symbolsXY! });
-    rows.push({ label: `H(${names.join(',')} | ${g.join(',')})`, value: r.hXgivenY! * c });
-    rows.push({ label: `I(${names.join(',')}; ${g.join(',')})`, value: r.mi! * c });
+    rows.push({ label: `H(${g.join(',')})`, value: c(r.hY!), symbols: r.symbolsY! });
+    rows.push({ label: `H(${[...names, ...g].join(',')})`, value: c(r.hXY!), symbols: r.symbolsXY! });
+    rows.push({ label: `H(${names.join(',')} | ${g.join(',')})`, value: c(r.hXgivenY!) });
+    rows.push({ label: `I(${names.join(',')}; ${g.join(',')})`, value: c(r.mi!) });
   }
   const out: EntropyReportJson = { n: ds.nRows, units, millerMadow, columns: names, rows };
   if (g) out.given = g;

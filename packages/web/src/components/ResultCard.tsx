@@ -1,4 +1,4 @@
-import type { EstimateResult } from '@mine/core';
+import { toUnits, type EstimateResult } from '@mine/core';
 import { MAIN_PARAMS } from '../params-form.js';
 
 const KIND_TEXT: Record<EstimateResult['kind'], string> = {
@@ -16,7 +16,7 @@ export function formatNumber(v: number): string {
 
 /** A value in nats shown in the result's units (a score is shown as is). */
 function inUnits(r: EstimateResult, nats: number): number {
-  return r.units === 'bits' ? nats / Math.LN2 : nats;
+  return r.units === 'bits' ? toUnits(nats, 'bits') : nats;
 }
 
 function paramText(v: unknown): string {
