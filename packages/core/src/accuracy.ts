@@ -87,9 +87,10 @@ export function accuracyEstimators(): string[] {
  * dimensions. Neural: at most `steps` (default 3000) Adam steps, lr 1e-3, batch
  * 256, early stopping on the held-out bound, the default 'gaussianize'
  * preprocessing; a [100, 100] MLP below 20 input dimensions and one wide
- * layer [512] from 20 on (on the 20×20 Gaussians at 2 nats, measured with
- * smile at 8,000 training rows: [512] 1.67, [256, 256] 1.52–1.64, [64, 64]
- * 1.39, [16, 8] 0.52); backend wasm. Others: their defaults.
+ * layer [512] from 20 on (on the 20×20 Gaussians at 2 nats, smile, 8,000
+ * training rows, seed 1: [512] 1.67, [256, 256] 1.52–1.64 over settings,
+ * [64, 64] 1.39, [16, 8] at lr 1e-2 0.52; over 3 seeds [512] gives 1.84, see
+ * bench/accuracy-results.md); backend wasm. Others: their defaults.
  */
 export function accuracyParams(estimator: string, dims: number, options: { steps?: number } = {}): Record<string, unknown> {
   if (!NEURAL_ESTIMATORS.includes(estimator)) return {};

@@ -18,7 +18,7 @@ describe('the result card renders core\'s results', () => {
     const { x, y } = selectXY(sensors, 'temp', 'humidity');
     // Small and fast, but real: two repeats give a t interval; units bits.
     const r = await estimate(x, y, { estimator: 'mine', seed: 1, steps: 40, hidden: [8], repeats: 2, units: 'bits' });
-    expect(r.ci).toBeDefined();
+    expect(r.ci).toMatchObject({ level: 0.95, method: 't-over-repeats' });
     render(<ResultCard result={r} />);
     const card = screen.getByTestId('result');
     expect(card.getAttribute('data-value')).toBe(String(r.value));

@@ -270,7 +270,8 @@ export const AUTO_NEURAL = 'smile';
  * From this many input dimensions (dx + dy) `auto` gives SMILE one wide hidden
  * layer, [512], instead of the default [100, 100]: on the 20×20 Gaussians at
  * 2 nats with 8,000 training rows the deeper critic overfits (SMILE, 3 seeds:
- * [100, 100] 1.61, [256, 256] 1.64, [512] 1.84; `pnpm bench:accuracy`).
+ * [100, 100] 1.61, [512] 1.84, `pnpm bench:accuracy`; [256, 256] gave 1.64 in
+ * the run before the 'gaussianize' default).
  */
 export const AUTO_WIDE_CRITIC_DIMS = 20;
 
