@@ -125,6 +125,10 @@ export class JobRunner {
     // The last throttled progress event goes out before the job leaves `running`
     // (flush ignores jobs that are no longer running), so a finished job's stored
     // progress is its final step, not the last one that happened to be flushed.
+    // The worker's own last event wins: its port message may still be in flight.
+    if (outcome.ok && outcome.lastProgress && (!r.pending || outcome.lastProgress.done >= r.pending.done)) {
+      r.pending = outcome.lastProgress;
+    }
     if (outcome.ok && r.stop !== 'cancel' && r.pending) this.flush(r);
     this.running.delete(r.id);
     if (r.stop === 'cancel') {

@@ -17,9 +17,17 @@ export interface WorkerTask {
 }
 
 /** What a worker answers. Errors are returned, not thrown: a thrown MineError loses its class crossing threads. */
-export type WorkerOutcome =
+export type WorkerOutcome = (
   | { ok: true; result: unknown }
-  | { ok: false; error: { code: string; message: string; field?: string; hint?: string }; stack?: string };
+  | { ok: false; error: { code: string; message: string; field?: string; hint?: string }; stack?: string }
+) & {
+  /**
+   * The last progress event core reported. It rides on the outcome because the
+   * port's messages and piscina's result travel on different channels, so the
+   * final progress message may reach the main thread after the result does.
+   */
+  lastProgress?: ProgressEvent;
+};
 
 /** Messages on the job's port. */
 export type PortMessage = { type: 'abort' } | { type: 'progress'; event: ProgressEvent };
@@ -34,7 +42,9 @@ export default async function runJob({ request, port }: WorkerTask): Promise<Wor
     if (m.type === 'abort') ac.abort();
   });
   let lastSent = 0;
+  let lastProgress: ProgressEvent | undefined;
   const onProgress = (event: ProgressEvent): void => {
+    lastProgress = event;
     const now = performance.now();
     const final = event.total !== undefined && event.done >= event.total;
     if (!final && now - lastSent < 1000 / MAX_PROGRESS_PER_SECOND) return;
@@ -42,6 +52,15 @@ export default async function runJob({ request, port }: WorkerTask): Promise<Wor
     port.postMessage({ type: 'progress', event } satisfies PortMessage);
   };
   const options = { signal: ac.signal, onProgress };
+  const outcome = await runRequest(request, options);
+  port.close();
+  return lastProgress === undefined ? outcome : { ...outcome, lastProgress };
+}
+
+async function runRequest(
+  request: JobRequest,
+  options: { signal: AbortSignal; onProgress: (event: ProgressEvent) => void },
+): Promise<WorkerOutcome> {
   try {
     const ds = buildDataset(request.data);
     if (request.type === 'estimate') {
@@ -61,7 +80,5 @@ export default async function runJob({ request, port }: WorkerTask): Promise<Wor
     // A bug, not an input problem: the client sees INTERNAL; the stack goes to the server log.
     const err = e instanceof Error ? e : new Error(String(e));
     return { ok: false, error: { code: 'INTERNAL', message: 'internal error while running the job' }, stack: err.stack ?? err.message };
-  } finally {
-    port.close();
   }
 }
