@@ -102,7 +102,8 @@ export function paramCount(spec: CriticSpec): number {
  *
  * Weights are drawn row-major, tensor after tensor, one `rng.normal()` each:
  * - `he`: N(0, 2 / fan_in) (He et al. 2015, "Delving deep into rectifiers", eq. 10), for relu/elu;
- * - `xavier`: N(0, 2 / (fan_in + fan_out)) (Glorot & Bengio 2010, eq. 16, normal variant), for tanh.
+ * - `xavier`: N(0, 2 / (fan_in + fan_out)) (Glorot & Bengio 2010, eq. 16, normal variant), for tanh;
+ * - the embedding layers of a separable critic: that sd × E^(−1/4)/√2 (see below).
  * Biases are 0. Values are rounded to float32 once.
  */
 export function initParams(spec: CriticSpec): Float32Array {
@@ -111,7 +112,14 @@ export function initParams(spec: CriticSpec): Float32Array {
   const rng = new Rng(spec.seed);
   for (const layers of mlps) {
     for (const L of layers) {
-      const sd = spec.init === 'he' ? Math.sqrt(2 / L.inDim) : Math.sqrt(2 / (L.inDim + L.outDim));
+      let sd = spec.init === 'he' ? Math.sqrt(2 / L.inDim) : Math.sqrt(2 / (L.inDim + L.outDim));
+      // A separable critic's score is a sum of embedDim products f_e·g_e: with
+      // the rule above each embedding coordinate has variance ≈ 2 and the
+      // untrained score sd ≈ 2√E (≈ 11 at E = 32), so training starts from scores
+      // of ±20 and the first hundreds of steps only undo the init. The last
+      // (linear) layer of f and g is scaled by E^(−1/4)/√2, so each f_e, g_e has
+      // variance ≈ 1/√E and the untrained score ≈ unit variance, like a concat critic's.
+      if (spec.kind === 'separable' && L.act === 'linear') sd /= Math.sqrt(Math.sqrt(spec.embedDim)) * Math.SQRT2;
       const n = L.inDim * L.outDim;
       for (let i = 0; i < n; i++) p[L.w + i] = sd * rng.normal();
       // biases stay 0

@@ -29,8 +29,8 @@ const DEFAULTS = {
 /**
  * The parameter schema of one neural estimator. Fields only some objectives
  * use exist only in their schemas (strict: passing them elsewhere is an error):
- * `emaRate` (mine), `clip` (smile), `marginal` (not infonce, which pairs every
- * x with every y of a batch instead of shuffling).
+ * `emaRate` (mine), `clip` (smile), `marginal` and `validationShuffles` (not
+ * infonce, which pairs every x with every y of a batch instead of shuffling).
  */
 export function neuralParamsSchema<O extends Objective>(objective: O) {
   const base = commonParams.extend({
@@ -104,16 +104,25 @@ export function neuralParamsSchema<O extends Objective>(objective: O) {
     .max(1)
     .default(0.01)
     .describe('rate α of the moving average of E[e^T] in MINE’s bias-corrected gradient');
+  const validationShuffles = z
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(16)
+    .describe(
+      'fixed permutations of the validation y whose pairs with x form the held-out marginal term (validation rows × this many pairs); more pairs, less noise in the reported bound',
+    );
   const clip = z.number().gt(0).max(50).default(5).describe('SMILE clip τ: marginal scores are clipped to [−τ, τ] in the reported bound');
   switch (objective) {
     case 'mine':
-      return base.extend({ marginal, emaRate }).strict();
+      return base.extend({ marginal, validationShuffles, emaRate }).strict();
     case 'smile':
-      return base.extend({ marginal, clip }).strict();
+      return base.extend({ marginal, validationShuffles, clip }).strict();
     case 'infonce':
       return base.strict();
     default:
-      return base.extend({ marginal }).strict();
+      return base.extend({ marginal, validationShuffles }).strict();
   }
 }
 
@@ -124,7 +133,12 @@ export const infonceParams = neuralParamsSchema('infonce');
 export const smileParams = neuralParamsSchema('smile');
 
 /** Validated parameters of any neural estimator (the union of the fields). */
-export type NeuralParams = z.output<typeof dvParams> & { emaRate?: number; clip?: number; marginal?: 'permute' | 'derangement' };
+export type NeuralParams = z.output<typeof dvParams> & {
+  emaRate?: number;
+  clip?: number;
+  marginal?: 'permute' | 'derangement';
+  validationShuffles?: number;
+};
 
 /** Fewest rows: enough for ≥ 10 validation rows and as many training rows. */
 function neuralMinSamples(p: { validationFraction?: number }): number {
@@ -161,6 +175,7 @@ function toConfig(objective: Objective, p: NeuralParams): NeuralConfig {
     emaRate: p.emaRate ?? 0.01,
     clip: p.clip ?? 5,
     marginal: p.marginal ?? 'permute',
+    validationShuffles: p.validationShuffles ?? 1,
     repeats: p.repeats,
     ciLevel: p.ciLevel,
     preprocess: p.preprocess,

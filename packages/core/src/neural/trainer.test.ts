@@ -80,6 +80,23 @@ describe('critic layout and init', () => {
   });
 });
 
+test('an untrained separable critic scores with about unit spread, not ±2√embedDim', () => {
+  // 20-dim x and y, f and g of width 512 → 32. Plain He init on the embedding layer gives
+  // f_e, g_e of variance ≈ 2 and a score sd ≈ 2√32 ≈ 11 (measured before the scaling: the
+  // untrained critic read 7.5 nats on a 2-nat task). With the embedding layers scaled by
+  // E^(−1/4)/√2 the score sd is ≈ 1; [0.4, 2.5] brackets it and excludes the unscaled 11.
+  const spec: CriticSpec = { dx: 20, dy: 20, kind: 'separable', hidden: [512], embedDim: 32, activation: 'relu', init: 'he', seed: 4 };
+  const p = initParams(spec);
+  const rng = new Rng(8);
+  const n = 400;
+  const { x, y } = randomBatch(n, 20, 20, rng);
+  const s = Array.from({ length: n }, (_, i) => criticScore64(spec, p, x, i, y, (i + 1) % n));
+  const mean = s.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  expect(sd).toBeGreaterThan(0.4);
+  expect(sd).toBeLessThan(2.5);
+});
+
 describe.each(['js', 'wasm'] as const)('backend %s', (backend) => {
   test.each([
     ['concat', 'relu'],
