@@ -13,7 +13,7 @@ import {
   nwjEstimator,
   smileEstimator,
 } from './estimators.js';
-import { canonicalOrder, shufflePairing, tInterval } from './protocol.js';
+import { autoValidationShuffles, canonicalOrder, shufflePairing, tInterval } from './protocol.js';
 import { studentTQuantile } from './student-t.js';
 
 const run = (def: unknown, x: Variable, y: Variable, params: Record<string, unknown>, options = {}): Promise<EstimateResult> =>
@@ -97,7 +97,15 @@ describe('held-out marginal term over several y permutations (validationShuffles
     return { mean, sd: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) };
   };
 
-  test('16 pairings (the default) cut the seed-to-seed spread of the reported bound', async () => {
+  test('the default number of pairings aims at 32,768 marginal pairs, from 1 to 16', () => {
+    expect(autoValidationShuffles(400)).toBe(16);
+    expect(autoValidationShuffles(2000)).toBe(16);
+    expect(autoValidationShuffles(10_000)).toBe(4);
+    expect(autoValidationShuffles(32_768)).toBe(1);
+    expect(autoValidationShuffles(200_000)).toBe(1);
+  });
+
+  test('16 pairings (the default at 400 validation rows) cut the seed-to-seed spread of the reported bound', async () => {
     const one = await spread(1);
     const sixteen = await spread(16);
     expect(sixteen.sd).toBeLessThan(0.6 * one.sd);
@@ -276,9 +284,11 @@ describe('parameters', () => {
       backend: 'wasm',
       emaRate: 0.01,
       marginal: 'permute',
-      validationShuffles: 16,
       preprocess: 'gaussianize',
     });
+    // 200 rows leave 40 for validation: ceil(32768 / 40) capped at 16 permutations of y.
+    expect(m.details!['validationShuffles']).toBe(16);
+    expect(r.details!['validationShuffles']).toBeUndefined();
   });
 
   test('derangement pairing has no fixed point; permute is a uniform shuffle', () => {

@@ -109,9 +109,9 @@ export function neuralParamsSchema<O extends Objective>(objective: O) {
     .int()
     .min(1)
     .max(256)
-    .default(16)
+    .optional()
     .describe(
-      'fixed permutations of the validation y whose pairs with x form the held-out marginal term (validation rows × this many pairs); more pairs, less noise in the reported bound',
+      'fixed permutations of the validation y whose pairs with x form the held-out marginal term (more pairs, less noise in the reported bound); default ceil(32768 / validation rows), from 1 to 16',
     );
   const clip = z.number().gt(0).max(50).default(5).describe('SMILE clip τ: marginal scores are clipped to [−τ, τ] in the reported bound');
   switch (objective) {
@@ -175,7 +175,7 @@ function toConfig(objective: Objective, p: NeuralParams): NeuralConfig {
     emaRate: p.emaRate ?? 0.01,
     clip: p.clip ?? 5,
     marginal: p.marginal ?? 'permute',
-    validationShuffles: p.validationShuffles ?? 1,
+    validationShuffles: p.validationShuffles,
     repeats: p.repeats,
     ciLevel: p.ciLevel,
     preprocess: p.preprocess,

@@ -19,7 +19,8 @@
  *    whole validation set. DV-type bounds (`mine`, `dv`, `nwj`, `smile`) use
  *    E_P[T] over all validation rows and the marginal term over all
  *    validation rows paired with `validationShuffles` fixed seeded
- *    permutations of y (one pooled log-mean-exp over all those pairs, not an
+ *    permutations of y (by default enough for ≈ 32,768 pairs, 1 to 16; see
+ *    `autoValidationShuffles`) (one pooled log-mean-exp over all those pairs, not an
  *    average of per-chunk values: log of a mean ≠ mean of logs). One
  *    permutation is not enough: log-mean-exp over N pairs is dominated by the
  *    few pairs where the critic extrapolates, and on a 20×20 Gaussian at
@@ -69,8 +70,8 @@ export interface NeuralConfig {
   emaRate: number;
   clip: number;
   marginal: 'permute' | 'derangement';
-  /** Fixed pairings of the validation y for the held-out marginal term (DV types). */
-  validationShuffles: number;
+  /** Fixed pairings of the validation y for the held-out marginal term (DV types); undefined = `autoValidationShuffles`. */
+  validationShuffles: number | undefined;
   repeats: number;
   ciLevel: number;
   preprocess: Preprocess;
@@ -105,6 +106,20 @@ const YIELD_MS = 50;
 const PROGRESS_MS = 100;
 
 
+/** Marginal pairs the default number of validation permutations aims at. */
+export const VALIDATION_PAIRS_TARGET = 32_768;
+
+/**
+ * Default number of fixed y permutations for the held-out marginal term:
+ * ceil(32,768 / validation rows), between 1 and 16. Sixteen at the usual
+ * 2,000 validation rows (n = 10,000); one from 32,768 validation rows on,
+ * where one permutation already has that many pairs and more would make each
+ * evaluation cost more than the training steps between two evaluations.
+ */
+export function autoValidationShuffles(validationRows: number): number {
+  return Math.min(16, Math.max(1, Math.ceil(VALIDATION_PAIRS_TARGET / validationRows)));
+}
+
 /** Validation rows for a config: round(f · n), at least 1. */
 export function validationRows(n: number, fraction: number): number {
   return Math.min(n - 1, Math.max(1, Math.round(fraction * n)));
@@ -127,6 +142,8 @@ export interface TrainingRun {
   batchSize: number;
   trainRows: number;
   validationRows: number;
+  /** Permutations of the validation y in the held-out marginal term (0 for InfoNCE). */
+  validationShuffles: number;
   stepsPerSecond: number;
   backend: BackendName;
 }
@@ -315,20 +332,19 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
   const dx = x.d;
   const dy = y.d;
 
-  // Fixed marginal pairings of the validation set: K = validationShuffles
-  // copies of x against K seeded pairings of y (InfoNCE scores its chunks' B×B
-  // matrices instead and needs none).
-  const K = cfg.objective === 'infonce' ? 0 : cfg.validationShuffles;
-  const valPair = new Uint32Array(nVal);
-  const xVaM = new Float32Array(K * nVal * dx);
-  const yVaM = new Float32Array(K * nVal * dy);
+  // Fixed marginal pairings of the validation set: K seeded permutations of y
+  // (InfoNCE scores its chunks' B×B matrices instead and needs none). Only the
+  // permutations are kept; each evaluation scores x against one permuted copy
+  // of y at a time, so memory stays O(nVal·dy + K·nVal) for any K.
+  const K = cfg.objective === 'infonce' ? 0 : (cfg.validationShuffles ?? autoValidationShuffles(nVal));
+  const valPairs = new Uint32Array(K * nVal);
   for (let k = 0; k < K; k++) {
-    for (let i = 0; i < nVal; i++) valPair[i] = i;
-    shufflePairing(valPair, rng, cfg.marginal);
-    xVaM.set(xVa, k * nVal * dx);
-    const o = k * nVal;
-    for (let i = 0; i < nVal; i++) yVaM.set(yVa.subarray(valPair[i]! * dy, valPair[i]! * dy + dy), (o + i) * dy);
+    const p = valPairs.subarray(k * nVal, (k + 1) * nVal);
+    for (let i = 0; i < nVal; i++) p[i] = i;
+    shufflePairing(p, rng, cfg.marginal);
   }
+  const yVaM = new Float32Array(K > 0 ? nVal * dy : 0);
+  const margScores = new Float32Array(K * nVal);
 
   const B = Math.min(cfg.batchSize, nTrain);
   if (B < cfg.batchSize) {
@@ -410,7 +426,12 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
         return s / chunks;
       }
       const joint = trainer.scores(xVa, yVa, nVal);
-      const marg = trainer.scores(xVaM, yVaM, K * nVal);
+      for (let k = 0; k < K; k++) {
+        const p = valPairs.subarray(k * nVal, (k + 1) * nVal);
+        for (let i = 0; i < nVal; i++) yVaM.set(yVa.subarray(p[i]! * dy, p[i]! * dy + dy), i * dy);
+        margScores.set(trainer.scores(xVa, yVaM, nVal), k * nVal);
+      }
+      const marg = margScores;
       return pairObjective(objective, joint, marg);
     };
 
@@ -611,6 +632,7 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       batchSize: B,
       trainRows: nTrain,
       validationRows: nVal,
+      validationShuffles: K,
       stepsPerSecond: seconds > 0 ? stepsRun / seconds : 0,
       backend,
     };
@@ -690,7 +712,7 @@ export async function estimateNeural(x: Variable, y: Variable, cfg: NeuralConfig
       kind: cfg.critic,
       hidden: cfg.hidden,
       embedDim: cfg.embedDim,
-        activation: cfg.activation,
+      activation: cfg.activation,
       init: defaultInit(cfg.activation),
       seed: 0,
     }),
@@ -698,6 +720,7 @@ export async function estimateNeural(x: Variable, y: Variable, cfg: NeuralConfig
   // Timings (steps/s) stay out of `details` so that the same seed gives an identical result
   // apart from `seconds`; throughput is reported by onProgress's `rate`.
   for (const k of Object.keys(details)) if (!Number.isFinite(details[k])) delete details[k];
+  if (first.validationShuffles > 0) details['validationShuffles'] = first.validationShuffles;
   if (cfg.objective === 'infonce') details['ceiling'] = boundCeiling('infonce', Math.min(first.batchSize, first.validationRows));
 
   const out: RawEstimate = { value: values[0]!, diagnostics, trace: first.trace, details };
