@@ -208,6 +208,16 @@ describe('abort and progress', () => {
     expect(events.every((e) => Number.isFinite(e.values!['validation']!) && Number.isFinite(e.values!['train']!))).toBe(true);
   });
 
+  test('the last step is reported once, by the final event', async () => {
+    // 10 steps, one evaluation at step 10: the throttle lets the loop's first event through,
+    // and that is the last step, which the final event (carrying the reported value) also covers.
+    const events: ProgressEvent[] = [];
+    const d = bivariateGaussian(0.8).sample(300, new Rng(6));
+    const r = await run(mineEstimator, d.x, d.y, { seed: 1, hidden: [8], steps: 10, evalEvery: 10, earlyStop: false }, { onProgress: (e: ProgressEvent) => events.push(e) });
+    expect(events.map((e) => e.done)).toEqual([10]);
+    expect(events[0]!.values!['validation']).toBe(r.value);
+  });
+
   test('the result is identical for the same seed, apart from seconds', async () => {
     // Timings (steps/s) are not in details, so two runs compare equal field by field.
     const params = { seed: 4, hidden: [16], batchSize: 64, steps: 100 };

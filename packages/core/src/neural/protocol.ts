@@ -478,10 +478,14 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
 
     const emit = (step: number, force: boolean): void => {
       if (!onProgress) return;
+      const done = progress.offset + step;
+      // The last step of the last repeat is reported once, by estimateNeural's
+      // final event (with the reported value); emitting it here too would send
+      // `done = total` twice whenever the throttle happens to allow it.
+      if (done >= progress.total) return;
       const now = performance.now();
       if (!force && now - progress.lastEmit < PROGRESS_MS) return;
       progress.lastEmit = now;
-      const done = progress.offset + step;
       const elapsed = (now - progress.t0) / 1000;
       // Steps per second actually trained (an early-stopped repeat's unused budget is not work).
       const rate = elapsed > 0 ? (progress.trainedBefore + step) / elapsed : 0;
