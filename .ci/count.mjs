@@ -21,9 +21,10 @@ for (const pkg of readdirSync('packages')) {
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-  // A suite that failed to load (syntax error, import error) has no tests to count: count it.
+  // A suite that failed without a failed test (a syntax or import error, a beforeAll that threw
+  // or timed out and skipped every test) counts as one failure, so it never reads as a pass.
   for (const s of r.testResults ?? []) {
-    if (s.status === 'failed' && (s.assertionResults ?? []).length === 0) failed += 1;
+    if (s.status === 'failed' && !(s.assertionResults ?? []).some((a) => a.status === 'failed')) failed += 1;
   }
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

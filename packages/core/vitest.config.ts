@@ -7,5 +7,6 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', ['json', { outputFile: 'test-report.json' }]],
     testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });
