@@ -218,6 +218,21 @@ describe('abort and progress', () => {
     expect(events[0]!.values!['validation']).toBe(r.value);
   });
 
+  test('lrDecay: early stopping waits for the last halving of the learning rate', async () => {
+    // patience 2: halve after 1 evaluation without a new best. With lrDecay 0 the run stops at
+    // its first 2-evaluation plateau (measured: step 730); with 3 it cannot stop before 3
+    // halvings, each after an evaluation without a new best, plus 2 more (measured: step 920).
+    // The bound is 30 steps (3 evaluations) past the flat run; both runs are identical up to the
+    // first halving, so an unwired lrDecay gives equal step counts and fails.
+    const d = bivariateGaussian(0.8).sample(600, new Rng(9));
+    const p = { seed: 2, hidden: [16], batchSize: 64, steps: 5000, evalEvery: 10, patience: 2 };
+    const flat = await run(mineEstimator, d.x, d.y, { ...p, lrDecay: 0 });
+    const decayed = await run(mineEstimator, d.x, d.y, { ...p, lrDecay: 3 });
+    expect(flat.details!['steps']).toBeLessThan(5000);
+    expect(decayed.details!['steps']).toBeGreaterThanOrEqual(flat.details!['steps']! + 30);
+    expect(decayed.params['lrDecay']).toBe(3);
+  });
+
   test('the result is identical for the same seed, apart from seconds', async () => {
     // Timings (steps/s) are not in details, so two runs compare equal field by field.
     const params = { seed: 4, hidden: [16], batchSize: 64, steps: 100 };

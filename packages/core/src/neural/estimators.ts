@@ -73,6 +73,15 @@ export function neuralParamsSchema<O extends Objective>(objective: O) {
       .describe('fraction of rows held out to evaluate the bound (the reported value is always a held-out one)'),
     earlyStop: z.boolean().default(true).describe('stop when the smoothed validation bound has not improved for `patience` evaluations'),
     patience: z.number().int().min(1).default(10).describe('evaluations without improvement before early stopping'),
+    lrDecay: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(3)
+      .describe(
+        'times the learning rate may be halved when the smoothed validation bound has not improved for ⌈patience/2⌉ evaluations (3: down to lr/8; 0: constant); early stopping waits for the last halving',
+      ),
     smoothing: z
       .number()
       .min(0)
@@ -171,6 +180,7 @@ function toConfig(objective: Objective, p: NeuralParams): NeuralConfig {
     validationFraction: p.validationFraction,
     earlyStop: p.earlyStop,
     patience: p.patience,
+    lrDecay: p.lrDecay,
     smoothing: p.smoothing,
     emaRate: p.emaRate ?? 0.01,
     clip: p.clip ?? 5,

@@ -220,6 +220,30 @@ describe.each(['js', 'wasm'] as const)('backend %s', (backend) => {
     for (let i = 0; i < ga.length; i++) expect(Math.abs(ga[i]! - gb[i]!)).toBeLessThan(1e-6);
   });
 
+  test('setLearningRate scales the next Adam step', async () => {
+    // Adam's first step is −lr·g/(|g| + ε) ≈ −lr·sign(g): at 4× the step size it is 4× as long,
+    // up to float32 rounding of p + Δ (|p| ≲ 2, so ≲ 2.4e-7 absolute).
+    const spec = critic('concat', 'tanh', 12);
+    const a = await make(backend, spec, 'dv');
+    const b = await make(backend, spec, 'dv');
+    b.setLearningRate(4 * ADAM.lr);
+    const { x, y, ym } = randomBatch(8, 2, 3, new Rng(13));
+    const p0 = initParams(spec);
+    a.step(x, y, ym, 8);
+    b.step(x, y, ym, 8);
+    const pa = a.getParams();
+    const pb = b.getParams();
+    let moved = 0;
+    for (let i = 0; i < p0.length; i++) {
+      const da = pa[i]! - p0[i]!;
+      const db = pb[i]! - p0[i]!;
+      expect(Math.abs(db - 4 * da)).toBeLessThan(2e-6);
+      if (Math.abs(da) > 5e-4) moved++;
+    }
+    expect(moved).toBeGreaterThan(p0.length / 2);
+    expect(() => a.setLearningRate(0)).toThrow(RangeError);
+  });
+
   test('same seed ⇒ bitwise identical 20-step trajectory; a reused (pooled) instance too', async () => {
     const spec = critic('concat', 'relu', 8);
     const run = async (): Promise<{ values: number[]; params: Float32Array }> => {

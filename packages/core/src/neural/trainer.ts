@@ -422,6 +422,11 @@ export class KernelTrainer implements CriticTrainer {
     return value;
   }
 
+  setLearningRate(lr: number): void {
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new RangeError(`setLearningRate: lr must be a positive number, got ${lr}`);
+    this.opt.lr = lr;
+  }
+
   evaluate(x: Float32Array, y: Float32Array, yMarginal: Float32Array, batch: number): number {
     return this.pass(x, y, yMarginal, batch, false, undefined);
   }

@@ -69,6 +69,8 @@ export interface CriticTrainer {
    * bound (nats) on this batch as computed in the forward pass, before the update.
    */
   step(x: Float32Array, y: Float32Array, yMarginal: Float32Array, batch: number): number;
+  /** Sets Adam's step size for the following steps (moments and step count are kept). */
+  setLearningRate(lr: number): void;
   /** The objective's bound (nats) on a batch without updating (validation). */
   evaluate(x: Float32Array, y: Float32Array, yMarginal: Float32Array, batch: number): number;
   /** T(x_i, y_i) for i < n (for tests and diagnostics). */

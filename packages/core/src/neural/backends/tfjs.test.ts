@@ -146,6 +146,30 @@ describe('tfjs backend', () => {
     expect(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
   });
 
+  test('setLearningRate scales the next Adam step (as on the kernel trainers)', async () => {
+    const spec = criticSpec('concat', 'tanh');
+    const a = await tfjsTrainer(spec, 'dv');
+    const b = await tfjsTrainer(spec, 'dv');
+    b.setLearningRate(4 * ADAM.lr);
+    const rng = new Rng(13);
+    const B = 8;
+    const x = Float32Array.from({ length: B * spec.dx }, () => rng.normal());
+    const y = Float32Array.from({ length: B * spec.dy }, () => rng.normal());
+    const ym = Float32Array.from({ length: B * spec.dy }, () => rng.normal());
+    const p0 = initParams(spec);
+    a.step(x, y, ym, B);
+    b.step(x, y, ym, B);
+    const pa = a.getParams();
+    const pb = b.getParams();
+    let moved = 0;
+    for (let i = 0; i < p0.length; i++) {
+      const da = pa[i]! - p0[i]!;
+      expect(Math.abs(pb[i]! - p0[i]! - 4 * da)).toBeLessThan(2e-6);
+      if (Math.abs(da) > 5e-4) moved++;
+    }
+    expect(moved).toBeGreaterThan(p0.length / 2);
+  });
+
   test('starts from initParams bit for bit; getParams/setParams round-trip in the canonical order', async () => {
     const spec = criticSpec('separable', 'elu');
     const t = await tfjsTrainer(spec, 'infonce');

@@ -652,6 +652,13 @@ class TfjsTrainer implements CriticTrainer {
     return value;
   }
 
+  setLearningRate(lr: number): void {
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new RangeError(`setLearningRate: lr must be a positive number, got ${lr}`);
+    // tf.train.adam reads `learningRate` on every applyGradients (tfjs-core adam_optimizer.js);
+    // the field is protected in the typings only.
+    (this.opt as unknown as { learningRate: number }).learningRate = lr;
+  }
+
   evaluate(x: Float32Array, y: Float32Array, yMarginal: Float32Array, batch: number): number {
     this.check(x, y, this.usesMarginal() ? yMarginal : null, batch);
     const tf = this.tf;
