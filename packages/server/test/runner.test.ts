@@ -35,48 +35,56 @@ class ScriptedPool implements JobPool {
   async destroy(): Promise<void> {}
 }
 
-async function settle(runner: JobRunner, id: string): Promise<void> {
-  await runner.waitFor(id, 1000);
+/**
+ * A runner on an in-memory store and a scripted pool, with one submitted job
+ * whose events are collected. A long throttle interval: only the first
+ * progress event goes out on its own.
+ */
+function setup(): { store: JobStore; pool: ScriptedPool; runner: JobRunner; id: string; events: JobEvent[]; close: () => Promise<void> } {
+  const store = new JobStore(':memory:');
+  const pool = new ScriptedPool();
+  const runner = new JobRunner(store, pool, silentLogger, { jobTimeoutSeconds: 60, progressIntervalMs: 60_000 });
+  const { id } = runner.submit('owner', request);
+  const events: JobEvent[] = [];
+  runner.subscribe(id, (e) => events.push(e));
+  return {
+    store,
+    pool,
+    runner,
+    id,
+    events,
+    close: async () => {
+      await runner.shutdown(100);
+      store.close();
+    },
+  };
 }
 
 describe('JobRunner progress at the end of a job', () => {
   it('the final step reaches the store and subscribers even when its port message never arrives', async () => {
-    const store = new JobStore(':memory:');
-    const pool = new ScriptedPool();
-    // A long throttle interval: only the first event goes out on its own.
-    const runner = new JobRunner(store, pool, silentLogger, { jobTimeoutSeconds: 60, progressIntervalMs: 60_000 });
-    const job = runner.submit('owner', request);
-    const events: JobEvent[] = [];
-    runner.subscribe(job.id, (e) => events.push(e));
+    const { store, pool, runner, id, events, close } = setup();
     pool.onProgress!(step(100));
     pool.onProgress!(step(800)); // throttled, pending
     pool.resolve!({ ok: true, result: { value: 1 }, lastProgress: step(1000) });
-    await settle(runner, job.id);
+    await runner.waitFor(id, 1000);
     const progress = events.filter((e) => e.type === 'progress').map((e) => (e as { progress: ProgressEvent }).progress.done);
     expect(progress).toEqual([100, 1000]);
     expect(events.at(-1)!.type).toBe('done');
-    expect(store.get(job.id)!.progress).toMatchObject({ done: 1000 });
+    expect(store.get(id)!.progress).toMatchObject({ done: 1000 });
     // A port message that straggles in after the result changes nothing.
     pool.onProgress!(step(1000));
     expect(events.filter((e) => e.type === 'progress')).toHaveLength(2);
-    await runner.shutdown(100);
-    store.close();
+    await close();
   });
 
   it('without lastProgress the pending throttled event is flushed before done', async () => {
-    const store = new JobStore(':memory:');
-    const pool = new ScriptedPool();
-    const runner = new JobRunner(store, pool, silentLogger, { jobTimeoutSeconds: 60, progressIntervalMs: 60_000 });
-    const job = runner.submit('owner', request);
-    const events: JobEvent[] = [];
-    runner.subscribe(job.id, (e) => events.push(e));
+    const { pool, runner, id, events, close } = setup();
     pool.onProgress!(step(100));
     pool.onProgress!(step(1000));
     pool.resolve!({ ok: true, result: { value: 1 } });
-    await settle(runner, job.id);
+    await runner.waitFor(id, 1000);
     const kinds = events.map((e) => (e.type === 'progress' ? `progress ${e.progress.done}` : e.type));
     expect(kinds).toEqual(['progress 100', 'progress 1000', 'status', 'done']);
-    await runner.shutdown(100);
-    store.close();
+    await close();
   });
 });
