@@ -115,6 +115,16 @@ const YIELD_MS = 50;
 const PROGRESS_MS = 100;
 
 
+/**
+ * Most validation rows an evaluation during training uses. Every evaluation
+ * (each `evalEvery` steps) scores its rows (1 + validationShuffles) times, so
+ * with 200,000 validation rows (n = 10⁶) they would cost several times the
+ * training steps between them; a random subset of 16,384 rows decides early
+ * stopping, and the reported value is recomputed once on all validation rows
+ * with the critic it comes from.
+ */
+export const EVALUATION_ROWS = 16_384;
+
 /** Marginal pairs the default number of validation permutations aims at. */
 export const VALIDATION_PAIRS_TARGET = 32_768;
 
@@ -151,6 +161,8 @@ export interface TrainingRun {
   batchSize: number;
   trainRows: number;
   validationRows: number;
+  /** Validation rows of the evaluations during training (all of them up to EVALUATION_ROWS). */
+  evaluationRows: number;
   /** Permutations of the validation y in the held-out marginal term (0 for InfoNCE). */
   validationShuffles: number;
   stepsPerSecond: number;
@@ -345,15 +357,27 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
   // (InfoNCE scores its chunks' B×B matrices instead and needs none). Only the
   // permutations are kept; each evaluation scores x against one permuted copy
   // of y at a time, so memory stays O(nVal·dy + K·nVal) for any K.
-  const K = cfg.objective === 'infonce' ? 0 : (cfg.validationShuffles ?? autoValidationShuffles(nVal));
-  const valPairs = new Uint32Array(K * nVal);
-  for (let k = 0; k < K; k++) {
-    const p = valPairs.subarray(k * nVal, (k + 1) * nVal);
-    for (let i = 0; i < nVal; i++) p[i] = i;
-    shufflePairing(p, rng, cfg.marginal);
-  }
+  const drawPairs = (m: number, k: number): Uint32Array => {
+    const pairs = new Uint32Array(k * m);
+    for (let j = 0; j < k; j++) {
+      const p = pairs.subarray(j * m, (j + 1) * m);
+      for (let i = 0; i < m; i++) p[i] = i;
+      shufflePairing(p, rng, cfg.marginal);
+    }
+    return pairs;
+  };
+  const shuffles = (m: number): number => (cfg.objective === 'infonce' ? 0 : (cfg.validationShuffles ?? autoValidationShuffles(m)));
+  const K = shuffles(nVal);
+  const valPairs = drawPairs(nVal, K);
+  // The evaluations during training (early stopping, the trace) use the first
+  // nEval validation rows, a random subset (the split is a random permutation);
+  // the reported value is then recomputed on all validation rows with the
+  // critic it comes from. Below EVALUATION_ROWS validation rows both are the same.
+  const nEval = Math.min(nVal, EVALUATION_ROWS);
+  const KEval = nEval < nVal ? shuffles(nEval) : K;
+  const evalPairs = nEval < nVal ? drawPairs(nEval, KEval) : valPairs;
   const yVaM = new Float32Array(K > 0 ? nVal * dy : 0);
-  const margScores = new Float32Array(K * nVal);
+  const margScores = new Float32Array(Math.max(K * nVal, KEval * nEval));
 
   const B = Math.min(cfg.batchSize, nTrain);
   if (B < cfg.batchSize) {
@@ -423,9 +447,10 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       }
     };
 
-    const validate = (): number => {
+    /** The held-out bound on the first m validation rows, against `pairs` (k permutations of m). */
+    const heldOut = (m: number, pairs: Uint32Array, k: number): number => {
       if (isInfonce) {
-        const chunks = Math.floor(nVal / evalBatch);
+        const chunks = Math.floor(m / evalBatch);
         let s = 0;
         for (let c = 0; c < chunks; c++) {
           const xs = xVa.subarray(c * evalBatch * dx, (c + 1) * evalBatch * dx);
@@ -434,15 +459,21 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
         }
         return s / chunks;
       }
-      const joint = trainer.scores(xVa, yVa, nVal);
-      for (let k = 0; k < K; k++) {
-        const p = valPairs.subarray(k * nVal, (k + 1) * nVal);
-        for (let i = 0; i < nVal; i++) yVaM.set(yVa.subarray(p[i]! * dy, p[i]! * dy + dy), i * dy);
-        margScores.set(trainer.scores(xVa, yVaM, nVal), k * nVal);
+      const xs = xVa.subarray(0, m * dx);
+      const joint = trainer.scores(xs, yVa, m);
+      for (let j = 0; j < k; j++) {
+        const p = pairs.subarray(j * m, (j + 1) * m);
+        for (let i = 0; i < m; i++) yVaM.set(yVa.subarray(p[i]! * dy, p[i]! * dy + dy), i * dy);
+        margScores.set(trainer.scores(xs, yVaM, m), j * m);
       }
-      const marg = margScores;
-      return pairObjective(objective, joint, marg);
+      return pairObjective(objective, joint, margScores.subarray(0, k * m));
     };
+    const validate = (): number => heldOut(nEval, evalPairs, KEval);
+    // With an evaluation subset, the critics a run may report from are kept:
+    // the untrained one and the one at the best smoothed evaluation.
+    const subset = nEval < nVal;
+    const initialParams = subset ? trainer.getParams() : null;
+    let bestParams: Float32Array | null = null;
 
     const trace: TracePoint[] = [];
     let smoothed = NaN;
@@ -480,6 +511,7 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       smoothedHistory.push(smoothed);
       if (smoothed > best.smoothed) {
         best = { smoothed, value: v, step };
+        if (subset) bestParams = trainer.getParams();
         sinceBest = 0;
       } else {
         sinceBest++;
@@ -562,7 +594,7 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
     }
     const seconds = (performance.now() - tStart) / 1000;
 
-    const { value, bestStep, neverImproved, initialIsBound } = reportedValue({
+    const chosen = reportedValue({
       objective: cfg.objective,
       earlyStop: cfg.earlyStop,
       diverged: diverged !== null,
@@ -571,6 +603,15 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       best,
       lastValidation,
     });
+    const { bestStep, neverImproved, initialIsBound } = chosen;
+    let value = chosen.value;
+    if (subset && Number.isFinite(value)) {
+      // The chosen critic on every validation row (and the full set's pairings).
+      const params = bestStep === 0 ? initialParams : bestStep === best.step ? bestParams : null;
+      if (params) trainer.setParams(params);
+      const full = heldOut(nVal, valPairs, K);
+      if (Number.isFinite(full)) value = full;
+    }
     const trainBound = lastTrain;
     if (!Number.isFinite(value)) {
       // Not even the untrained critic gave a finite bound: nothing honest to report.
@@ -654,6 +695,7 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       batchSize: B,
       trainRows: nTrain,
       validationRows: nVal,
+      evaluationRows: nEval,
       validationShuffles: K,
       stepsPerSecond: seconds > 0 ? stepsRun / seconds : 0,
       backend,
@@ -743,6 +785,7 @@ export async function estimateNeural(x: Variable, y: Variable, cfg: NeuralConfig
   // apart from `seconds`; throughput is reported by onProgress's `rate`.
   for (const k of Object.keys(details)) if (!Number.isFinite(details[k])) delete details[k];
   if (first.validationShuffles > 0) details['validationShuffles'] = first.validationShuffles;
+  if (first.evaluationRows < first.validationRows) details['evaluationRows'] = first.evaluationRows;
   if (cfg.objective === 'infonce') details['ceiling'] = boundCeiling('infonce', Math.min(first.batchSize, first.validationRows));
 
   const out: RawEstimate = { value: values[0]!, diagnostics, trace: first.trace, details };
