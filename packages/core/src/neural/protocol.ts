@@ -551,7 +551,8 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
     // mine, dv, nwj and infonce, so it stays a candidate for the reported value
     // there; SMILE's clipped estimate is not a bound (a random critic with joint
     // scores high and marginal ones below −τ reads E_P[T] + τ: a [512] separable
-    // critic at init read 7.5 nats on a 2-nat task), so SMILE reports a trained critic.
+    // critic under the former, unscaled init read 7.5 nats on a 2-nat task), so
+    // SMILE reports a trained critic.
     nextBatch();
     const train0 = isInfonce || cfg.critic === 'separable' ? trainer.evaluate(bx, by, by, B) : trainer.evaluate(bx, by, bym, B);
     lastTrain = train0;
