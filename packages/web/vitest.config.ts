@@ -1,8 +1,9 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
+import { sharedTest } from '../../vitest.shared.js';
 import viteConfig from './vite.config.js';
 
-// Each package writes a JSON report next to itself; .ci/run sums them into the
-// one `N passed, N failed` line CI reads. Component tests pick jsdom with a
+// Reports and timeouts: ../../vitest.shared.ts (hooks get longer here: they
+// launch Chromium and a real server). Component tests pick jsdom with a
 // `@vitest-environment jsdom` comment; the end-to-end test drives real Chromium
 // from Node, so the default environment stays `node`.
 export default mergeConfig(
@@ -10,8 +11,7 @@ export default mergeConfig(
   defineConfig({
     test: {
       include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-      reporters: ['default', ['json', { outputFile: 'test-report.json' }]],
-      testTimeout: 60_000,
+      ...sharedTest,
       hookTimeout: 120_000,
     },
   }),
