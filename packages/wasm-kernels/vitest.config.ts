@@ -5,6 +5,7 @@ import { sharedTest } from '../../vitest.shared.js';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['../../vitest.relaxed-simd.ts'],
     ...sharedTest,
   },
 });

@@ -31,7 +31,7 @@ describe('generated estimator flags', () => {
     expect(byParam['batchSize']!.type).toBe('number');
     expect(byParam['hidden']!.type).toBe('number[]');
     expect(byParam['earlyStop']!.type).toBe('boolean');
-    expect(byParam['backend']!.choices).toEqual(['wasm', 'js', 'tfjs']);
+    expect(byParam['backend']!.choices).toEqual(['wasm', 'wasm-fma', 'js', 'tfjs']);
     expect(byParam['algorithm']!.choices).toEqual([1, 2]);
     expect(byParam['k']!.estimators).toEqual(['ksg', 'mixed']);
   });

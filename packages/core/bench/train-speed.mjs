@@ -1,8 +1,12 @@
-// Critic training speed of the three compute backends (wasm, js, tfjs), one
-// thread each, in one process, on the built package.
+// Critic training speed of the compute backends (wasm, wasm-fma, js, tfjs),
+// one thread each, in one process, on the built package.
 //
-//   cd packages/core && npx tsc -p tsconfig.build.json && node bench/train-speed.mjs
+//   cd packages/core && npx tsc -p tsconfig.build.json && node --experimental-wasm-relaxed-simd bench/train-speed.mjs
 //   node bench/train-speed.mjs --quick      (fewer timed runs; ≈ 1 minute)
+//
+// wasm-fma (the kernels' relaxed-SIMD build, fused multiply-add in GEMM)
+// needs relaxed SIMD: Node 20 only with --experimental-wasm-relaxed-simd (as
+// `pnpm bench` runs it); without it its rows are left out.
 //
 // Critics: concat MLPs 2→100→100→1 (dx = dy = 1) and 40→256→256→1
 // (dx = dy = 20), relu, objective 'mine', Adam; batches of 256 and 512 pairs.
@@ -21,8 +25,8 @@
 // and ∂x), so 3 · 2 · (2B) · Σ_layers in·out. (The first layer's ∂x is not
 // actually computed, and bias/activation/objective/Adam work is not counted.)
 // GFLOP/s = that × steps/s, and "% ceiling" is it over the wasm kernels' own
-// GEMM throughput at 512×128 · 128×128 (NN), the best of measurements taken
-// before each configuration. Larger GEMMs (256-wide layers) run somewhat
+// GEMM throughput at 512×128 · 128×128 (NN; the wasm-fma build's for the
+// wasm-fma rows), the best of measurements taken before each configuration. Larger GEMMs (256-wide layers) run somewhat
 // faster than this reference size, so a trainer can exceed 100%.
 //
 // Memory: `memoryBytes()` of each trainer (wasm/js: its heap in use —
@@ -37,7 +41,7 @@
 // gradients, as plain `tf.variableGrads` code would.
 import os from 'node:os';
 import { loadWasmKernels } from '@mine/wasm-kernels';
-import { createTrainer } from '../dist/neural/backends.js';
+import { createTrainer, wasmBackendAvailable } from '../dist/neural/backends.js';
 import { createTfjsTrainer, loadTfjs } from '../dist/neural/backends/tfjs.js';
 import { Rng } from '../dist/rng.js';
 
@@ -52,8 +56,11 @@ const CRITICS = [
   { label: '40→256→256→1', dx: 20, dy: 20, hidden: [256, 256] },
 ];
 const BATCHES = [256, 512];
+const FMA = wasmBackendAvailable('wasm-fma');
+if (!FMA) console.error('relaxed SIMD is off here (Node 20: run with --experimental-wasm-relaxed-simd): no wasm-fma rows');
 const BACKENDS = [
   { label: 'wasm', make: (c) => createTrainer('wasm', c, ADAM, OBJECTIVE, { capacity: 512 }) },
+  ...(FMA ? [{ label: 'wasm-fma', make: (c) => createTrainer('wasm-fma', c, ADAM, OBJECTIVE, { capacity: 512 }) }] : []),
   { label: 'tfjs', make: (c) => createTfjsTrainer(c, ADAM, OBJECTIVE) },
   { label: 'tfjs (autodiff)', make: (c) => createTfjsTrainer(c, ADAM, OBJECTIVE, { backward: 'autodiff' }) },
   { label: 'js', make: (c) => createTrainer('js', c, ADAM, OBJECTIVE, { capacity: 512 }), runs: 3 },
@@ -107,8 +114,8 @@ const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
  * ceiling the trainers are compared with. Buffers are allocated once; each
  * call of `measure()` is the median of 9 timed runs after a 300 ms warm-up.
  */
-async function gemmCeiling() {
-  const k = await loadWasmKernels({ checks: false });
+async function gemmCeiling(fma) {
+  const k = await loadWasmKernels({ checks: false, fma });
   const [m, kk, n] = [512, 128, 128];
   const rng = new Rng(5);
   const a = k.heap.allocFrom(Float32Array.from({ length: m * kk }, () => rng.normal()));
@@ -140,8 +147,8 @@ const tf = await loadTfjs();
 // The ceiling is measured before every configuration and the best value is
 // used: background load only ever lowers a measurement (single measurements
 // of this GEMM vary by ±20% on a shared machine).
-const gemm = await gemmCeiling();
-const ceilings = [gemm.measure()];
+const gemms = { wasm: await gemmCeiling(false), ...(FMA ? { 'wasm-fma': await gemmCeiling(true) } : {}) };
+const ceilings = Object.fromEntries(Object.entries(gemms).map(([k, g]) => [k, [g.measure()]]));
 const rows = [];
 for (const critic of CRITICS) {
   const spec = { dx: critic.dx, dy: critic.dy, kind: 'concat', hidden: critic.hidden, embedDim: 1, activation: 'relu', init: 'he', seed: 1 };
@@ -177,11 +184,11 @@ for (const critic of CRITICS) {
       l.trainer.dispose();
     }
     console.error(`done ${critic.label} B=${B}`);
-    ceilings.push(gemm.measure());
+    for (const [k, g] of Object.entries(gemms)) ceilings[k].push(g.measure());
   }
 }
 
-const ceiling = Math.max(...ceilings);
+const ceiling = Object.fromEntries(Object.entries(ceilings).map(([k, c]) => [k, Math.max(...c)]));
 const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
 const f = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 console.log(
@@ -189,17 +196,25 @@ console.log(
     `SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, threads off; ${os.cpus()[0]?.model ?? '?'}; ` +
     `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)\n`,
 );
-console.log(
-  `wasm GEMM ceiling (512×128·128×128, NN): ${ceiling.toFixed(1)} GFLOP/s (best of ${ceilings.length} measurements: ` +
-    `${ceilings.map((c) => c.toFixed(1)).join(', ')}). FLOPs/step = 3·2·(2B)·Σ in·out.\n`,
-);
-console.log('| critic | batch | backend | steps/s | GFLOP/s | % of GEMM ceiling | wasm / this | trainer memory (MB) | peak RSS so far (MB) |');
-console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) {
-  const wasm = rows.find((o) => o.critic === r.critic && o.B === r.B && o.backend === 'wasm');
+for (const [k, c] of Object.entries(ceilings)) {
   console.log(
-    `| ${r.critic} | ${r.B} | ${r.backend} | ${f(r.rate)} | ${f(r.gflops)} | ${((100 * r.gflops) / ceiling).toFixed(0)}% | ` +
-      `${r.backend === 'wasm' ? '—' : `${(wasm.rate / r.rate).toFixed(1)}×`} | ${mb(r.mem)} | ${mb(r.rss)} |`,
+    `${k} GEMM ceiling (512×128·128×128, NN): ${ceiling[k].toFixed(1)} GFLOP/s (best of ${c.length} measurements: ` +
+      `${c.map((v) => v.toFixed(1)).join(', ')}).`,
+  );
+}
+console.log('FLOPs/step = 3·2·(2B)·Σ in·out.\n');
+const speedups = FMA ? ['wasm', 'wasm-fma'] : ['wasm'];
+console.log(`| critic | batch | backend | steps/s | GFLOP/s | % of GEMM ceiling | ${speedups.map((b) => `${b} / this`).join(' | ')} | trainer memory (MB) | peak RSS so far (MB) |`);
+console.log(`|---|---:|---|---:|---:|---:|${speedups.map(() => '---:|').join('')}---:|---:|`);
+for (const r of rows) {
+  const ratios = speedups.map((b) => {
+    const o = rows.find((q) => q.critic === r.critic && q.B === r.B && q.backend === b);
+    return r.backend === b ? '—' : `${(o.rate / r.rate).toFixed(1)}×`;
+  });
+  const c = ceiling[r.backend === 'wasm-fma' ? 'wasm-fma' : 'wasm'];
+  console.log(
+    `| ${r.critic} | ${r.B} | ${r.backend} | ${f(r.rate)} | ${f(r.gflops)} | ${((100 * r.gflops) / c).toFixed(0)}% | ` +
+      `${ratios.join(' | ')} | ${mb(r.mem)} | ${mb(r.rss)} |`,
   );
 }
 console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);

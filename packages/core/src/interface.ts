@@ -78,6 +78,8 @@ export type DiagnosticCode =
   | 'DIVERGED'
   | 'NOT_CONVERGED'
   | 'OVERFITTING'
+  /** A DV-type neural bound's held-out marginal term rests on few marginal pairs (small effective sample size): the high-MI regime where it is unreliable. */
+  | 'FEW_EFFECTIVE_PAIRS'
   /** Some rows could not be used (e.g. a label seen once, for `mixed`); `data.droppedRows` says how many. */
   | 'DROPPED_ROWS'
   /** A value was set by the estimator's own rule, e.g. which side is discrete. */

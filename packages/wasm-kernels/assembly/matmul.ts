@@ -51,7 +51,7 @@
 
 import { applyAct, relu4, ACT_LINEAR, ACT_RELU, ACT_ELU, ACT_TANH } from './exp';
 import { biasAct } from './elementwise';
-import { loadPartial, storePartial } from './simd';
+import { loadPartial, madd, storePartial } from './simd';
 
 // @ts-ignore: decorator
 @inline const MR: i32 = 5;
@@ -370,15 +370,15 @@ function micro(kc: i32, ap: usize, bp: usize, dst: usize, ldd: usize, beta: bool
   while (b < end) {
     const b0 = v128.load(b, 32), b1 = v128.load(b, 48);
     let x = v128.load(a, 80);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
     x = v128.load(a, 96);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
     x = v128.load(a, 112);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
     x = v128.load(a, 128);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
     x = v128.load(a, 144);
-    c40 = f32x4.add(c40, f32x4.mul(x, b0)); c41 = f32x4.add(c41, f32x4.mul(x, b1));
+    c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
     a += 80;
     b += 32;
   }
@@ -408,11 +408,11 @@ function micro4(kc: i32, ap: usize, bp: usize, dst: usize, ldd: usize, beta: boo
   const end = b + (<usize>kc << 5);
   while (b < end) {
     const b0 = v128.load(b, 32);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load(a, 80), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load(a, 96), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load(a, 112), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load(a, 128), b0));
-    c4 = f32x4.add(c4, f32x4.mul(v128.load(a, 144), b0));
+    c0 = madd(v128.load(a, 80), b0, c0);
+    c1 = madd(v128.load(a, 96), b0, c1);
+    c2 = madd(v128.load(a, 112), b0, c2);
+    c3 = madd(v128.load(a, 128), b0, c3);
+    c4 = madd(v128.load(a, 144), b0, c4);
     a += 80;
     b += 32;
   }
@@ -506,16 +506,16 @@ function panelKernel(kc: i32, bpanel: usize, c: usize, ldc: usize, mc: i32, nr: 
   let bq = b + (<usize>p << 2);
   for (; p < k; p++) {
     const bp = v128.load32_splat(bq);
-    if (partial > 0) s0 = f32x4.add(s0, f32x4.mul(loadPartial(row, partial, 0), bp));
+    if (partial > 0) s0 = madd(loadPartial(row, partial, 0), bp, s0);
     else {
-      s0 = f32x4.add(s0, f32x4.mul(v128.load(row), bp));
-      if (nv > 1) s1 = f32x4.add(s1, f32x4.mul(v128.load(row, 16), bp));
-      if (nv > 2) s2 = f32x4.add(s2, f32x4.mul(v128.load(row, 32), bp));
-      if (nv > 3) s3 = f32x4.add(s3, f32x4.mul(v128.load(row, 48), bp));
-      if (nv > 4) s4 = f32x4.add(s4, f32x4.mul(v128.load(row, 64), bp));
-      if (nv > 5) s5 = f32x4.add(s5, f32x4.mul(v128.load(row, 80), bp));
-      if (nv > 6) s6 = f32x4.add(s6, f32x4.mul(v128.load(row, 96), bp));
-      if (nv > 7) s7 = f32x4.add(s7, f32x4.mul(v128.load(row, 112), bp));
+      s0 = madd(v128.load(row), bp, s0);
+      if (nv > 1) s1 = madd(v128.load(row, 16), bp, s1);
+      if (nv > 2) s2 = madd(v128.load(row, 32), bp, s2);
+      if (nv > 3) s3 = madd(v128.load(row, 48), bp, s3);
+      if (nv > 4) s4 = madd(v128.load(row, 64), bp, s4);
+      if (nv > 5) s5 = madd(v128.load(row, 80), bp, s5);
+      if (nv > 6) s6 = madd(v128.load(row, 96), bp, s6);
+      if (nv > 7) s7 = madd(v128.load(row, 112), bp, s7);
     }
     row += rowBytes;
     bq += 4;
@@ -551,13 +551,13 @@ function gemv(a: usize, b: usize, c: usize, m: i32, k: i32, transA: bool, accumu
       let p = 0;
       for (; p + 8 <= k; p += 8) {
         const o = <usize>p << 2;
-        s0 = f32x4.add(s0, f32x4.mul(v128.load(row + o), v128.load(b + o)));
-        s1 = f32x4.add(s1, f32x4.mul(v128.load(row + o, 16), v128.load(b + o, 16)));
+        s0 = madd(v128.load(row + o), v128.load(b + o), s0);
+        s1 = madd(v128.load(row + o, 16), v128.load(b + o, 16), s1);
       }
       for (; p < k; p += 4) {
         const o = <usize>p << 2;
         const r = min<i32>(4, k - p);
-        s0 = f32x4.add(s0, f32x4.mul(loadPartial(row + o, r, 0), loadPartial(b + o, r, 0)));
+        s0 = madd(loadPartial(row + o, r, 0), loadPartial(b + o, r, 0), s0);
       }
       s0 = f32x4.add(s0, s1);
       s0 = f32x4.add(s0, v128.shuffle<f32>(s0, s0, 2, 3, 0, 1));
@@ -610,10 +610,10 @@ function gemv(a: usize, b: usize, c: usize, m: i32, k: i32, transA: bool, accumu
     let o: usize = 0;
     for (; o < body; o += 16) {
       // from C or +0, like the packed path (+0: a −0 product sums to +0)
-      let s = f32x4.add(beta ? v128.load(cr + o) : zero, f32x4.mul(a0, v128.load(b + o)));
-      if (K > 1) s = f32x4.add(s, f32x4.mul(a1, v128.load(b1 + o)));
-      if (K > 2) s = f32x4.add(s, f32x4.mul(a2, v128.load(b2 + o)));
-      if (K > 3) s = f32x4.add(s, f32x4.mul(a3, v128.load(b3 + o)));
+      let s = madd(a0, v128.load(b + o), beta ? v128.load(cr + o) : zero);
+      if (K > 1) s = madd(a1, v128.load(b1 + o), s);
+      if (K > 2) s = madd(a2, v128.load(b2 + o), s);
+      if (K > 3) s = madd(a3, v128.load(b3 + o), s);
       if (hasBias) s = f32x4.add(s, v128.load(bias + o));
       if (act == ACT_RELU) s = relu4(s);
       v128.store(cr + o, s);
@@ -650,7 +650,7 @@ function smallKTail(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, rs: us
     let s = beta ? loadPartial(cr, rest, 0) : f32x4.splat(0);
     let bp = b + o;
     for (let p = 0; p < k; p++) {
-      s = f32x4.add(s, f32x4.mul(v128.load32_splat(ar + <usize>p * ps), loadPartial(bp, rest, 0)));
+      s = madd(v128.load32_splat(ar + <usize>p * ps), loadPartial(bp, rest, 0), s);
       bp += ldb;
     }
     if (bias) s = f32x4.add(s, bv);
@@ -720,25 +720,25 @@ function smallK(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: bo
     const x0 = v128.load32_splat(a0 + o);
     if (partial > 0) {
       const v0 = loadPartial(bp, partial, 0);
-      s00 = f32x4.add(s00, f32x4.mul(x0, v0));
-      if (R > 1) s10 = f32x4.add(s10, f32x4.mul(v128.load32_splat(a1 + o), v0));
+      s00 = madd(x0, v0, s00);
+      if (R > 1) s10 = madd(v128.load32_splat(a1 + o), v0, s10);
     } else {
       const v0 = v128.load(bp);
-      s00 = f32x4.add(s00, f32x4.mul(x0, v0));
+      s00 = madd(x0, v0, s00);
       if (NV > 1) {
         const v1 = v128.load(bp, 16), v2 = v128.load(bp, 32), v3 = v128.load(bp, 48);
-        s01 = f32x4.add(s01, f32x4.mul(x0, v1));
-        s02 = f32x4.add(s02, f32x4.mul(x0, v2));
-        s03 = f32x4.add(s03, f32x4.mul(x0, v3));
+        s01 = madd(x0, v1, s01);
+        s02 = madd(x0, v2, s02);
+        s03 = madd(x0, v3, s03);
         if (R > 1) {
           const x1 = v128.load32_splat(a1 + o);
-          s10 = f32x4.add(s10, f32x4.mul(x1, v0));
-          s11 = f32x4.add(s11, f32x4.mul(x1, v1));
-          s12 = f32x4.add(s12, f32x4.mul(x1, v2));
-          s13 = f32x4.add(s13, f32x4.mul(x1, v3));
+          s10 = madd(x1, v0, s10);
+          s11 = madd(x1, v1, s11);
+          s12 = madd(x1, v2, s12);
+          s13 = madd(x1, v3, s13);
         }
       } else if (R > 1) {
-        s10 = f32x4.add(s10, f32x4.mul(v128.load32_splat(a1 + o), v0));
+        s10 = madd(v128.load32_splat(a1 + o), v0, s10);
       }
     }
     bp += ldb;

@@ -53,3 +53,15 @@
   const t = f32x4.max(s, v128.shuffle<f32>(s, s, 1, 0, 3, 2));
   return f32x4.extract_lane(t, 0);
 }
+
+/**
+ * c + a·b lane-wise. Built with relaxed SIMD (`--enable relaxed-simd`, the
+ * `fma` build) this is one `f32x4.relaxed_madd`, a fused multiply-add with a
+ * single rounding on CPUs that have FMA; otherwise `f32x4.mul` then
+ * `f32x4.add`, two roundings, the same bits on every engine.
+ */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}

@@ -48,8 +48,8 @@ export function actCode(act: ActLike): Act {
  * against this interface runs unchanged on either.
  */
 export interface Kernels {
-  /** `'wasm'` for the SIMD kernels, `'js'` for the reference. */
-  readonly name: 'wasm' | 'js';
+  /** `'wasm'` for the SIMD kernels, `'wasm-fma'` for their relaxed-SIMD build (fused multiply-add in GEMM), `'js'` for the reference. */
+  readonly name: 'wasm' | 'wasm-fma' | 'js';
   /** The arena that owns the memory every pointer refers to. */
   readonly heap: Heap;
 

@@ -2,6 +2,18 @@
  * Loads the AssemblyScript SIMD kernels (assembly/, compiled with
  * `--enable simd --runtime stub`) and wraps them as {@link Kernels}.
  *
+ * Two builds of the same source are embedded:
+ * - the default (`name` 'wasm'): 128-bit SIMD only. Its arithmetic is fixed
+ *   IEEE float32 (f32x4.mul then f32x4.add), so every engine and CPU gives the
+ *   same bits;
+ * - `fma: true` (`name` 'wasm-fma'): also relaxed SIMD, whose
+ *   `f32x4.relaxed_madd` makes the GEMM kernels' multiply-adds one fused
+ *   instruction on CPUs with FMA (≈ 25 % faster GEMM; assembly/matmul.ts).
+ *   Relaxed SIMD lets the engine fuse or not, so results depend on the CPU
+ *   (one rounding per multiply-add instead of two; the same on one machine).
+ * *   Runs where relaxed SIMD is on: V8 ≥ 11.4 (Chrome and Edge ≥ 114, Node ≥ 22),
+ *   Node 20 with `--experimental-wasm-relaxed-simd`.
+ *
  * Loading: the release .wasm is embedded as base64 in
  * `./generated/kernels-wasm.js` (written by scripts/embed.mjs at build time),
  * decoded with `atob` and instantiated with `WebAssembly.instantiate`. No
@@ -10,6 +22,7 @@
  * The compiled `WebAssembly.Module` is cached; each `loadWasmKernels()` call
  * creates a new instance with its own memory and heap.
  */
+import { KERNELS_FMA_WASM_BASE64 } from './generated/kernels-fma-wasm.js';
 import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 import { checkAll, checkGemm } from './checks.js';
 import { log } from './fdlibm.js';
@@ -55,6 +68,14 @@ export interface WasmKernelsOptions {
    * @default true
    */
   checks?: boolean;
+  /**
+   * Load the relaxed-SIMD build, whose GEMM kernels use fused multiply-add
+   * (see the module comment: faster, but its rounding depends on the CPU).
+   * Rejects where relaxed SIMD is unavailable; test with
+   * `wasmKernelsSupported({ fma: true })`.
+   * @default false
+   */
+  fma?: boolean;
 }
 
 /**
@@ -98,43 +119,59 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string | null {
   return s;
 }
 
-let bytesCache: Uint8Array<ArrayBuffer> | undefined;
-let moduleCache: Promise<WebAssembly.Module> | undefined;
+/** One embedded build: its base64, decoded bytes and compiled module (both cached). */
+interface Build {
+  readonly name: 'wasm' | 'wasm-fma';
+  readonly base64: string;
+  readonly file: string;
+  readonly requires: string;
+  bytes?: Uint8Array<ArrayBuffer>;
+  module?: Promise<WebAssembly.Module>;
+}
 
-function wasmBytes(): Uint8Array<ArrayBuffer> {
-  if (!KERNELS_WASM_BASE64) {
-    throw new Error('@mine/wasm-kernels was built without its wasm (src/generated/kernels-wasm.ts is the stub): run `pnpm build` in packages/wasm-kernels');
+const BUILDS: { plain: Build; fma: Build } = {
+  plain: { name: 'wasm', base64: KERNELS_WASM_BASE64, file: 'kernels-wasm.ts', requires: 'WebAssembly SIMD' },
+  fma: { name: 'wasm-fma', base64: KERNELS_FMA_WASM_BASE64, file: 'kernels-fma-wasm.ts', requires: 'WebAssembly relaxed SIMD' },
+};
+
+function wasmBytes(b: Build): Uint8Array<ArrayBuffer> {
+  if (!b.base64) {
+    throw new Error(`@mine/wasm-kernels was built without its wasm (src/generated/${b.file} is the stub): run \`pnpm build\` in packages/wasm-kernels`);
   }
-  bytesCache ??= decodeBase64(KERNELS_WASM_BASE64);
-  return bytesCache;
+  b.bytes ??= decodeBase64(b.base64);
+  return b.bytes;
 }
 
 /**
- * Whether this runtime can run the kernels (WebAssembly with 128-bit SIMD:
- * Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4). Validates the actual
- * module, so it is exact. Use it to fall back to `createReferenceKernels()`.
+ * Whether this runtime can run the kernels: WebAssembly with 128-bit SIMD
+ * (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4), and with
+ * `fma: true` relaxed SIMD too (see the module comment). Validates the actual
+ * module, so it is exact. Use it to fall back to the default build or to
+ * `createReferenceKernels()`.
  */
-export function wasmKernelsSupported(): boolean {
+export function wasmKernelsSupported(opts: { fma?: boolean } = {}): boolean {
   try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes());
+    return typeof WebAssembly === 'object' && WebAssembly.validate(wasmBytes(opts.fma ? BUILDS.fma : BUILDS.plain));
   } catch {
     return false;
   }
 }
 
 /**
- * Loads the wasm SIMD kernels. Resolves to a fresh instance with its own
- * memory; the compiled module is shared between calls.
- * @throws (rejects) if WebAssembly SIMD is unavailable or the package was built without its wasm
+ * Loads the wasm SIMD kernels (with `fma`, the relaxed-SIMD build). Resolves
+ * to a fresh instance with its own memory; the compiled module is shared
+ * between calls.
+ * @throws (rejects) if WebAssembly SIMD (relaxed SIMD for `fma`) is unavailable or the package was built without its wasm
  */
 export async function loadWasmKernels(opts: WasmKernelsOptions = {}): Promise<WasmKernels> {
-  moduleCache ??= WebAssembly.compile(wasmBytes());
+  const build = opts.fma ? BUILDS.fma : BUILDS.plain;
+  build.module ??= WebAssembly.compile(wasmBytes(build));
   let module: WebAssembly.Module;
   try {
-    module = await moduleCache;
+    module = await build.module;
   } catch (err) {
-    moduleCache = undefined;
-    throw new Error(`@mine/wasm-kernels: cannot compile the kernels (WebAssembly SIMD required): ${String(err)}`, { cause: err });
+    delete build.module;
+    throw new Error(`@mine/wasm-kernels: cannot compile the kernels (${build.requires} required): ${String(err)}`, { cause: err });
   }
   let memory: WebAssembly.Memory | undefined;
   const imports = {
@@ -149,12 +186,13 @@ export async function loadWasmKernels(opts: WasmKernelsOptions = {}): Promise<Wa
   memory = x.memory;
   const pages = memory.buffer.byteLength / PAGE_BYTES;
   if (opts.initialPages && opts.initialPages > pages) memory.grow(opts.initialPages - pages);
-  return new WasmKernels(x, opts.checks ?? true);
+  return new WasmKernels(x, opts.checks ?? true, build.name);
 }
 
 /** The wasm {@link Kernels}; obtain one with {@link loadWasmKernels}. */
 export class WasmKernels implements Kernels {
-  readonly name = 'wasm' as const;
+  /** 'wasm' for the default build, 'wasm-fma' for the relaxed-SIMD one. */
+  readonly name: 'wasm' | 'wasm-fma';
   readonly heap: Heap;
   /** The module's linear memory (the heap's backing store). */
   readonly memory: WebAssembly.Memory;
@@ -163,7 +201,8 @@ export class WasmKernels implements Kernels {
   private readonly checks: boolean;
 
   /** @internal use {@link loadWasmKernels} */
-  constructor(exports: KernelExports, checks: boolean) {
+  constructor(exports: KernelExports, checks: boolean, name: 'wasm' | 'wasm-fma' = 'wasm') {
+    this.name = name;
     this.exports = exports;
     this.memory = exports.memory;
     this.heap = new Heap(exports.memory, exports.heapBase());

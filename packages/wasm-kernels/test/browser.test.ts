@@ -50,7 +50,7 @@ afterAll(() => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
-test('a Vite build loads the kernels in a Web Worker; results equal Node bit for bit', async () => {
+test('a Vite build loads both kernel builds in a Web Worker; results equal Node bit for bit', async () => {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -60,7 +60,7 @@ test('a Vite build loads the kernels in a Web Worker; results equal Node bit for
     await page.goto(`${origin}/index.html`);
     await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 30_000 });
     const got = (await page.evaluate(() => (window as unknown as { __result: unknown }).__result)) as
-      | { ok: true; wasm: WorkloadResult; js: WorkloadResult }
+      | { ok: true; wasm: WorkloadResult; fma: WorkloadResult | null; js: WorkloadResult }
       | { ok: false; error: string };
     if (!got.ok) throw new Error(`worker failed: ${got.error}`);
     const node = runWorkload(await loadWasmKernels());
@@ -68,6 +68,10 @@ test('a Vite build loads the kernels in a Web Worker; results equal Node bit for
     expect(got.wasm.name).toBe('wasm');
     expect(got.wasm).toEqual(node);
     expect(got.js).toEqual(nodeJs);
+    // Chromium ships relaxed SIMD; on the same CPU its fused multiply-adds
+    // equal Node's (relaxed SIMD switched on by ../../vitest.relaxed-simd.ts) bit for bit.
+    expect(got.fma?.name).toBe('wasm-fma');
+    expect(got.fma).toEqual(runWorkload(await loadWasmKernels({ fma: true })));
     // The reference agrees with wasm to float32 rounding (k = 29 terms of size ≤ 1).
     expect(got.wasm.gemmNN.length).toBe(37 * 23);
     const worst = Math.max(...got.wasm.gemmNN.map((v, i) => Math.abs(v - got.js.gemmNN[i]!)));

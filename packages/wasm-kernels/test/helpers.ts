@@ -1,6 +1,16 @@
 // Shared test helpers: a seeded RNG, random data, float32 constants.
 import type { Kernels } from '../src/index.js';
 
+/**
+ * The two embedded wasm builds every kernel test runs on. The relaxed-SIMD
+ * one needs V8's relaxed SIMD, on by default from V8 11.4 (Node 22) and
+ * switched on for Node 20 by vitest.relaxed-simd.ts at the repository root.
+ */
+export const BUILDS = [
+  { name: 'wasm', fma: false },
+  { name: 'wasm-fma', fma: true },
+] as const;
+
 /** Unit roundoff of float32, u = 2^-24 ≈ 5.96e-8 (half an ulp at 1). */
 export const U32 = 2 ** -24;
 /** Machine epsilon of float32, 2^-23 ≈ 1.19e-7 (one ulp at 1). */

@@ -2,6 +2,10 @@
  * Backend factory: one `createTrainer` for the three compute backends.
  *
  * - `wasm`: `KernelTrainer` on `@mine/wasm-kernels`' SIMD kernels.
+ * - `wasm-fma`: the same on their relaxed-SIMD build, whose GEMM kernels use
+ *   fused multiply-add (faster; one rounding per product-sum, so the bits
+ *   depend on the CPU; needs relaxed SIMD: V8 ≥ 11.4, or Node 20 with
+ *   `--experimental-wasm-relaxed-simd`).
  * - `js`: the same `KernelTrainer` on the TS reference kernels (readable,
  *   float64 arithmetic rounded to float32 on store; slow, the oracle).
  * - `tfjs`: `./backends/tfjs.js` (TensorFlow.js ops), loaded on first use by
@@ -30,25 +34,29 @@ export interface CreateTrainerOptions {
   capacity?: number;
 }
 
-/** Idle wasm instances kept for reuse (each holds its grown memory). */
+/** Idle wasm instances kept for reuse (each holds its grown memory), per build. */
 const MAX_POOLED = 4;
-const wasmPool: Kernels[] = [];
+const wasmPools: Record<'wasm' | 'wasm-fma', Kernels[]> = { wasm: [], 'wasm-fma': [] };
 
-async function acquireWasm(): Promise<Kernels> {
-  const pooled = wasmPool.pop();
+async function acquireWasm(build: 'wasm' | 'wasm-fma'): Promise<Kernels> {
+  const pooled = wasmPools[build].pop();
   if (pooled) return pooled;
   // checks: false — the trainer computes every pointer from its own allocations
   // (tested against the checked reference), and the JS checks cost ~10% at small widths.
-  return loadWasmKernels({ checks: false });
+  return loadWasmKernels({ checks: false, fma: build === 'wasm-fma' });
 }
 
 function releaseWasm(k: Kernels): void {
-  if (wasmPool.length < MAX_POOLED) wasmPool.push(k);
+  const pool = wasmPools[k.name === 'wasm-fma' ? 'wasm-fma' : 'wasm'];
+  if (pool.length < MAX_POOLED) pool.push(k);
 }
 
-/** Whether the `wasm` backend can run here (WebAssembly with SIMD and the kernels built). */
-export function wasmBackendAvailable(): boolean {
-  return wasmKernelsSupported();
+/**
+ * Whether the `wasm` backend (WebAssembly with SIMD and the kernels built)
+ * or, with `'wasm-fma'`, its relaxed-SIMD build can run here.
+ */
+export function wasmBackendAvailable(build: 'wasm' | 'wasm-fma' = 'wasm'): boolean {
+  return wasmKernelsSupported({ fma: build === 'wasm-fma' });
 }
 
 /**
@@ -85,14 +93,16 @@ export async function createTrainer(
   switch (backend) {
     case 'js':
       return new KernelTrainer(createReferenceKernels(), critic, optimizer, objective, options.capacity ? { capacity: options.capacity } : {});
-    case 'wasm': {
-      if (!wasmKernelsSupported()) {
-        throw new MineError('INVALID_PARAMS', "backend 'wasm' is not available here (WebAssembly SIMD is required)", {
+    case 'wasm':
+    case 'wasm-fma': {
+      if (!wasmBackendAvailable(backend)) {
+        const fma = backend === 'wasm-fma';
+        throw new MineError('INVALID_PARAMS', `backend '${backend}' is not available here (WebAssembly ${fma ? 'relaxed SIMD' : 'SIMD'} is required)`, {
           field: 'backend',
-          hint: "use backend 'js'",
+          hint: fma ? "use backend 'wasm' (or, on Node 20, run node with --experimental-wasm-relaxed-simd)" : "use backend 'js'",
         });
       }
-      const k = await acquireWasm();
+      const k = await acquireWasm(backend);
       try {
         return new KernelTrainer(k, critic, optimizer, objective, {
           ...(options.capacity ? { capacity: options.capacity } : {}),

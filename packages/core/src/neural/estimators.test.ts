@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { isMineError } from '../errors.js';
 import type { EstimateResult, ProgressEvent, Variable } from '../interface.js';
 import { runEstimator, type EstimatorDefinition } from '../registry.js';
 import { Rng } from '../rng.js';
-import { bivariateGaussian, gaussian, independentGaussian } from '../samplers/gaussian.js';
+import { bivariateGaussian, gaussian, gaussianWithMi, independentGaussian } from '../samplers/gaussian.js';
 import {
   autoChoice,
   autoEstimator,
@@ -13,7 +14,7 @@ import {
   nwjEstimator,
   smileEstimator,
 } from './estimators.js';
-import { autoValidationShuffles, canonicalOrder, shufflePairing, tInterval } from './protocol.js';
+import { autoValidationShuffles, canonicalOrder, MIN_MARGINAL_ESS, shufflePairing, tInterval } from './protocol.js';
 import { studentTQuantile } from './student-t.js';
 
 const run = (def: unknown, x: Variable, y: Variable, params: Record<string, unknown>, options = {}): Promise<EstimateResult> =>
@@ -137,7 +138,7 @@ describe('large validation sets: training evaluates a subset, the reported value
 
 describe('reproducibility', () => {
   const small = bivariateGaussian(0.8).sample(600, new Rng(9));
-  test.each(['js', 'wasm'] as const)('same seed ⇒ the same number and trace on %s', async (backend) => {
+  test.each(['js', 'wasm', 'wasm-fma'] as const)('same seed ⇒ the same number and trace on %s', async (backend) => {
     const p = { seed: 4, backend, hidden: [16, 16], batchSize: 64, steps: 120, evalEvery: 20 };
     const a = await run(mineEstimator, small.x, small.y, p);
     const b = await run(mineEstimator, small.x, small.y, p);
@@ -154,6 +155,33 @@ describe('reproducibility', () => {
     // NWJ has no invariant direction (unlike DV's output bias), so the two trajectories stay
     // within float32 rounding growth: 1e-4 nats.
     expect(Math.abs(a.value - b.value)).toBeLessThan(1e-4);
+  });
+
+  test('wasm-fma agrees with wasm to float32 rounding; without relaxed SIMD it runs wasm and says so', async () => {
+    const p = { seed: 4, hidden: [16, 16], batchSize: 64, steps: 120, evalEvery: 20 };
+    const w = await run(nwjEstimator, small.x, small.y, { ...p, backend: 'wasm' });
+    const f = await run(nwjEstimator, small.x, small.y, { ...p, backend: 'wasm-fma' });
+    expect(Math.abs(f.value - w.value)).toBeLessThan(1e-4);
+    expect(f.diagnostics.map((d) => d.code)).not.toContain('AUTO_CHOICE');
+    // A Node 20 process without --experimental-wasm-relaxed-simd (this one has it, from the
+    // vitest setup file) on the built package: backend 'wasm-fma' falls back to 'wasm' with a note,
+    // and gives the wasm value bit for bit.
+    const dist = new URL('../../dist/', import.meta.url).href;
+    const script = `
+      const { estimate, Rng } = await import('${dist}index.js');
+      const { bivariateGaussian } = await import('${dist}samplers/gaussian.js');
+      const s = bivariateGaussian(0.8).sample(600, new Rng(9));
+      const r = await estimate(s.x, s.y, { estimator: 'nwj', backend: 'wasm-fma', ...${JSON.stringify(p)} });
+      console.log(JSON.stringify({ value: r.value, notes: r.diagnostics.filter((d) => d.code === 'AUTO_CHOICE').map((d) => d.data) }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const child = JSON.parse(out.trim().split('\n').at(-1)!) as { value: number; notes: unknown[] };
+    const relaxedByDefault = Number(process.versions.v8.split('.')[0]) * 100 + Number(process.versions.v8.split('.')[1]) >= 1104;
+    if (relaxedByDefault) {
+      expect(child).toEqual({ value: f.value, notes: [] });
+    } else {
+      expect(child.notes).toEqual([{ backend: 'wasm' }]);
+      expect(child.value).toBe(w.value);
+    }
   });
 
   test('row order does not matter (canonical order before the seeded split)', async () => {
@@ -287,6 +315,22 @@ describe('diagnostics', () => {
     const o = r.diagnostics.find((g) => g.code === 'OVERFITTING');
     expect(o?.severity).toBe('warning');
     expect(o!.data!['train']).toBeGreaterThan(o!.data!['validation'] as number);
+  });
+
+  test('FEW_EFFECTIVE_PAIRS: dv at 6 nats (5×5 Gaussian, 4,000 rows) rests on a few marginal pairs; ρ = 0.9 does not', async () => {
+    // Measured (wasm, seed 1): 4.660 nats with an effective sample size of 3.5 of 12,800 pairs;
+    // the ρ = 0.9 run of the accuracy test above has about 4,500 (threshold 100, MIN_MARGINAL_ESS).
+    const s = gaussianWithMi({ dimX: 5, dimY: 5, mi: 6 }).sample(4000, new Rng(5));
+    const r = await run(dvEstimator, s.x, s.y, { seed: 1, hidden: [64], batchSize: 128, steps: 1500, lr: 3e-3 });
+    const f = r.diagnostics.find((g) => g.code === 'FEW_EFFECTIVE_PAIRS');
+    expect(f?.severity).toBe('warning');
+    expect(f!.data!['effectiveSize']).toBeLessThan(MIN_MARGINAL_ESS);
+    expect(f!.data!['pairs']).toBe(16 * 800);
+    expect(r.details!['marginalEss']).toBe(f!.data!['effectiveSize']);
+    expect(r.value).toBeLessThan(6);
+    const ok = await run(dvEstimator, gauss.x, gauss.y, { seed: 1, ...SMALL });
+    expect(ok.details!['marginalEss']).toBeGreaterThan(10 * MIN_MARGINAL_ESS);
+    expect(ok.diagnostics.map((g) => g.code)).not.toContain('FEW_EFFECTIVE_PAIRS');
   });
 
   test('batchSize above the training rows is clamped with a note', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { Rng } from '../rng.js';
-import { boundCeiling, matrixObjective, pairObjective, sigmoid, softplus, updateLogEma, type MineState } from './objectives.js';
+import { boundCeiling, marginalEffectiveSize, matrixObjective, pairObjective, sigmoid, softplus, updateLogEma, type MineState } from './objectives.js';
 import type { Objective, ObjectiveSpec } from './types.js';
 
 const spec = (objective: Objective, extra: Partial<ObjectiveSpec> = {}): ObjectiveSpec => ({ objective, emaRate: 0.01, clip: 5, ...extra });
@@ -167,5 +167,25 @@ describe('matrix-form bounds', () => {
         expect(matrixObjective(spec('infonce'), r, n)).toBeLessThanOrEqual(Math.log(n) + 1e-12);
       }
     }
+  });
+});
+
+describe('effective sample size of the marginal term', () => {
+  test('(Σw)²/Σw² with w = e^u, by hand', () => {
+    // Equal scores: every pair counts, ESS = M (up to rounding).
+    expect(marginalEffectiveSize(spec('dv'), [0.3, 0.3, 0.3, 0.3, 0.3])).toBeCloseTo(5, 12);
+    // Weights 3, 1, 1, 1: 6² / (9 + 3) = 3.
+    expect(marginalEffectiveSize(spec('nwj'), [Math.log(3), 0, 0, 0])).toBeCloseTo(3, 12);
+    // One pair 40 nats above the rest carries all the weight: ESS → 1 (no overflow).
+    expect(marginalEffectiveSize(spec('mine'), [800, 760, 760, 760])).toBeCloseTo(1, 12);
+  });
+
+  test('smile weighs the clipped scores; infonce and empty input give NaN', () => {
+    const w = Math.exp(5);
+    expect(marginalEffectiveSize(spec('smile'), [100, 0])).toBeCloseTo((w + 1) ** 2 / (w * w + 1), 12);
+    expect(marginalEffectiveSize(spec('dv'), [100, 0])).toBeCloseTo(1, 12);
+    expect(marginalEffectiveSize(spec('infonce'), [0, 1])).toBeNaN();
+    expect(marginalEffectiveSize(spec('dv'), [])).toBeNaN();
+    expect(marginalEffectiveSize(spec('dv'), [0, NaN])).toBeNaN();
   });
 });

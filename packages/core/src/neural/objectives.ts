@@ -274,6 +274,35 @@ export function infonceRow(S: ArrayLike<number>, off: number, i: number, B: numb
   return S[off + i]! - (m + log(s));
 }
 
+/**
+ * Effective sample size of the marginal term of a DV-type bound: with weights
+ * w_k = e^{u_k} (e^{clip(u_k)} for SMILE), (Σ w)² / Σ w² (Kong 1992, the
+ * importance-sampling ESS). The log-mean-exp over M marginal pairs is an
+ * average of M terms; when a handful of pairs carry nearly all the weight
+ * (ESS ≪ M) it rests on those few and is far from its expectation, the regime
+ * where DV and NWJ estimates fail (their variance grows like e^I / M; Song &
+ * Ermon 2020, Thm. 2; McAllester & Stratos 2020). NaN for InfoNCE or no pairs.
+ */
+export function marginalEffectiveSize(spec: ObjectiveSpec, u: ArrayLike<number>): number {
+  if (spec.objective === 'infonce' || u.length === 0) return NaN;
+  const tau = spec.objective === 'smile' ? spec.clip : Infinity;
+  let m = -Infinity;
+  for (let k = 0; k < u.length; k++) {
+    const v = u[k]!;
+    if (Number.isNaN(v)) return NaN;
+    m = Math.max(m, clip(v, tau));
+  }
+  if (!Number.isFinite(m)) return NaN;
+  let s1 = 0;
+  let s2 = 0;
+  for (let k = 0; k < u.length; k++) {
+    const w = exp(clip(u[k]!, tau) - m);
+    s1 += w;
+    s2 += w * w;
+  }
+  return (s1 * s1) / s2;
+}
+
 /** The bound's ceiling, if it has one: InfoNCE ≤ log B (Poole et al. 2019, §2.3); else +Inf. */
 export function boundCeiling(objective: ObjectiveSpec['objective'], batch: number): number {
   return objective === 'infonce' ? log(batch) : Infinity;

@@ -55,7 +55,7 @@ import { Rng } from '../rng.js';
 import { normalQuantile } from '../math/special.js';
 import { createTrainer, wasmBackendAvailable } from './backends.js';
 import { defaultInit, paramCount } from './critic.js';
-import { boundCeiling, pairObjective } from './objectives.js';
+import { boundCeiling, marginalEffectiveSize, pairObjective } from './objectives.js';
 import { studentTQuantile } from './student-t.js';
 import type { Activation, BackendName, CriticKind, CriticSpec, CriticTrainer, Objective, ObjectiveSpec, OptimizerSpec } from './types.js';
 
@@ -126,6 +126,18 @@ const PROGRESS_MS = 100;
  */
 export const EVALUATION_ROWS = 16_384;
 
+/**
+ * Below this effective sample size of the held-out marginal term
+ * (`marginalEffectiveSize`), dv, mine and nwj get FEW_EFFECTIVE_PAIRS. At 100
+ * the weighted mean behind the log term has a relative standard error of
+ * about 1/√100 = 10 %, i.e. 0.1 nats, the accuracy table's tolerance, before
+ * counting the tail its few heavy pairs stand for but cannot measure. Measured
+ * (dv, 2 seeds each, n = 10,000, 32,000 marginal pairs): ≥ 677 on every
+ * accuracy task up to 2 nats, which pass; 20–70 on the 20×20 Gaussian at
+ * 6 nats (4.5–5.7) and 6–15 at 10 nats (5.6–6.2).
+ */
+export const MIN_MARGINAL_ESS = 100;
+
 /** Marginal pairs the default number of validation permutations aims at. */
 export const VALIDATION_PAIRS_TARGET = 32_768;
 
@@ -166,6 +178,8 @@ export interface TrainingRun {
   evaluationRows: number;
   /** Permutations of the validation y in the held-out marginal term (0 for InfoNCE). */
   validationShuffles: number;
+  /** Effective sample size of the reported critic's held-out marginal term (`marginalEffectiveSize`; NaN for InfoNCE). */
+  marginalEss: number;
   stepsPerSecond: number;
   backend: BackendName;
 }
@@ -393,6 +407,16 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
   const evalBatch = Math.min(B, nVal);
 
   let backend = cfg.backend;
+  if (backend === 'wasm-fma' && !wasmBackendAvailable('wasm-fma')) {
+    backend = 'wasm';
+    diagnostics.push({
+      code: 'AUTO_CHOICE',
+      severity: 'info',
+      message:
+        "WebAssembly relaxed SIMD is not available here (Node 20 needs --experimental-wasm-relaxed-simd); used the 'wasm' backend (no fused multiply-add: slower, and its rounding differs slightly)",
+      data: { backend: 'wasm' },
+    });
+  }
   if (backend === 'wasm' && !wasmBackendAvailable()) {
     backend = 'js';
     diagnostics.push({
@@ -448,6 +472,8 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       }
     };
 
+    /** Effective sample size of the marginal term at the last held-out evaluation (NaN for InfoNCE). */
+    let lastEss = NaN;
     /** The held-out bound on the first m validation rows, against `pairs` (k permutations of m). */
     const heldOut = (m: number, pairs: Uint32Array, k: number): number => {
       if (isInfonce) {
@@ -467,7 +493,9 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
         for (let i = 0; i < m; i++) yVaM.set(yVa.subarray(p[i]! * dy, p[i]! * dy + dy), i * dy);
         margScores.set(trainer.scores(xs, yVaM, m), j * m);
       }
-      return pairObjective(objective, joint, margScores.subarray(0, k * m));
+      const u = margScores.subarray(0, k * m);
+      lastEss = marginalEffectiveSize(objective, u);
+      return pairObjective(objective, joint, u);
     };
     const validate = (): number => heldOut(nEval, evalPairs, KEval);
     // With an evaluation subset, the critics a run may report from are kept:
@@ -494,6 +522,8 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
     // (early stopping) starts at the first trained evaluation, so a step-0 value
     // far from the rest cannot drag the average for the next evaluations.
     let initial = NaN;
+    let initialEss = NaN;
+    let bestEss = NaN;
     let halvings = 0;
     const decayAfter = Math.ceil(cfg.patience / 2);
     const record = (step: number, train: number): boolean => {
@@ -506,12 +536,14 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       if (Number.isFinite(train)) trace.push({ step, train, validation: v });
       if (step === 0) {
         initial = v;
+        initialEss = lastEss;
         return true;
       }
       smoothed = Number.isNaN(smoothed) ? v : cfg.smoothing * smoothed + (1 - cfg.smoothing) * v;
       smoothedHistory.push(smoothed);
       if (smoothed > best.smoothed) {
         best = { smoothed, value: v, step };
+        bestEss = lastEss;
         if (subset) bestParams = trainer.getParams();
         sinceBest = 0;
       } else {
@@ -614,6 +646,8 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       const full = heldOut(nVal, valPairs, K);
       if (Number.isFinite(full)) value = full;
     }
+    // ESS of the reported critic's marginal term (the full rescore just set lastEss).
+    const ess = subset || bestStep === stepsRun ? lastEss : bestStep === 0 ? initialEss : bestEss;
     const trainBound = lastTrain;
     if (!Number.isFinite(value)) {
       // Not even the untrained critic gave a finite bound: nothing honest to report.
@@ -675,6 +709,15 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
         });
       }
     }
+    if ((cfg.objective === 'dv' || cfg.objective === 'mine' || cfg.objective === 'nwj') && ess < MIN_MARGINAL_ESS) {
+      const pairs = K * nVal;
+      diagnostics.push({
+        code: 'FEW_EFFECTIVE_PAIRS',
+        severity: 'warning',
+        message: `the held-out marginal term rests on about ${Math.max(1, Math.round(ess))} of its ${pairs} marginal pairs (effective sample size): ${cfg.objective} estimates are unreliable here, typically far below the truth when the MI is high (their variance grows like e^MI / pairs); smile is built for this regime, or use more rows`,
+        data: { effectiveSize: ess, pairs },
+      });
+    }
     if (isInfonce && Number.isFinite(value)) {
       const ceiling = boundCeiling('infonce', evalBatch);
       if (value >= 0.9 * ceiling) {
@@ -699,6 +742,7 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       validationRows: nVal,
       evaluationRows: nEval,
       validationShuffles: K,
+      marginalEss: ess,
       stepsPerSecond: seconds > 0 ? stepsRun / seconds : 0,
       backend,
     };
@@ -787,6 +831,7 @@ export async function estimateNeural(x: Variable, y: Variable, cfg: NeuralConfig
   // apart from `seconds`; throughput is reported by onProgress's `rate`.
   for (const k of Object.keys(details)) if (!Number.isFinite(details[k])) delete details[k];
   if (first.validationShuffles > 0) details['validationShuffles'] = first.validationShuffles;
+  if (Number.isFinite(first.marginalEss)) details['marginalEss'] = first.marginalEss;
   if (first.evaluationRows < first.validationRows) details['evaluationRows'] = first.evaluationRows;
   if (cfg.objective === 'infonce') details['ceiling'] = boundCeiling('infonce', Math.min(first.batchSize, first.validationRows));
 

@@ -97,7 +97,7 @@ test('an untrained separable critic scores with about unit spread, not ±2√emb
   expect(sd).toBeLessThan(2.5);
 });
 
-describe.each(['js', 'wasm'] as const)('backend %s', (backend) => {
+describe.each(['js', 'wasm', 'wasm-fma'] as const)('backend %s', (backend) => {
   test.each([
     ['concat', 'relu'],
     ['separable', 'tanh'],
@@ -277,7 +277,7 @@ describe.each(['js', 'wasm'] as const)('backend %s', (backend) => {
   });
 });
 
-describe('wasm agrees with js', () => {
+describe.each(['wasm', 'wasm-fma'] as const)('%s agrees with js', (wasmBackend) => {
   // Parameters the bound is invariant to have a true gradient of exactly 0; the computed one is
   // rounding noise, and Adam's first steps (m̂/√v̂ = ±1) turn any noise into ±lr moves, so the two
   // backends legitimately drift apart along them: DV's output bias (T + c leaves mean t − log mean e^u
@@ -291,7 +291,7 @@ describe('wasm agrees with js', () => {
   ] as const)('%s/%s: scores and a 20-step training trajectory', async (kind, obj, activation, invariant) => {
     const spec = critic(kind, activation, 12);
     const js = await make('js', spec, obj);
-    const wa = await make('wasm', spec, obj);
+    const wa = await make(wasmBackend, spec, obj);
     const rng = new Rng(30);
     const B = 16;
     for (let s = 0; s < 20; s++) {

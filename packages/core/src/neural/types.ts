@@ -20,7 +20,7 @@ export type CriticKind = 'concat' | 'separable';
 export type Activation = 'relu' | 'elu' | 'tanh';
 
 /** Where the arithmetic runs. `wasm` (SIMD kernels) is the default; `js` is the readable reference. */
-export type BackendName = 'wasm' | 'js' | 'tfjs';
+export type BackendName = 'wasm' | 'wasm-fma' | 'js' | 'tfjs';
 
 export interface CriticSpec {
   /** Dimensions of x and y. */
