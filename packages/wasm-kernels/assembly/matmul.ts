@@ -1,5 +1,9 @@
 // Single-precision GEMM, C[m×n] (=|+=) op(A)·op(B) (+ bias, activation),
-// row-major, on 128-bit SIMD without FMA (f32x4.mul + f32x4.add).
+// row-major, on 128-bit SIMD. Every multiply-add goes through `madd`
+// (simd.ts): f32x4.mul + f32x4.add in the default build, one
+// f32x4.relaxed_madd (a fused multiply-add on CPUs with FMA) in the `fma`
+// build (asconfig.json target `fma`, `--enable relaxed-simd`). Same source,
+// same summation order; the fma build rounds once per product-sum.
 //
 // Structure (Goto & van de Geijn, "Anatomy of High-Performance Matrix
 // Multiplication", ACM TOMS 2008; the BLIS loop ordering of Van Zee & van de
@@ -43,8 +47,12 @@
 // measured ≈ 6.8 cycles per k step in isolation, where removing 4 of the
 // loads (same arithmetic) gave 5.6. So ≈ 0.34 FP ops per flop is the floor
 // for any tile that fits V8's 15 allocatable xmm registers (5×8 is the best
-// such shape), and relaxed-SIMD FMA (not enabled in Node 20) would be the next
-// step up.
+// such shape). The fma build removes the 10 adds: 7 loads + 10 FMA per k
+// step, measured 1.10–1.32× the default build's GFLOP/s on the bench shapes
+// with the two interleaved (bench/gemm.mjs; relaxed SIMD is on by default
+// from V8 11.4, behind --experimental-wasm-relaxed-simd in Node 20). With FMA
+// a 6×8 tile would fit (12 accumulators, no temporaries) but issues the same
+// 0.21 instructions per flop as 5×8.
 //
 // Scratch panels are static (memory.data below __heap_base), so the kernel
 // never allocates or grows memory and never touches the JS-managed heap.

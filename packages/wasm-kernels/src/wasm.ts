@@ -8,7 +8,7 @@
  *   same bits;
  * - `fma: true` (`name` 'wasm-fma'): also relaxed SIMD, whose
  *   `f32x4.relaxed_madd` makes the GEMM kernels' multiply-adds one fused
- *   instruction on CPUs with FMA (≈ 25 % faster GEMM; assembly/matmul.ts).
+ *   instruction on CPUs with FMA (1.1–1.3× faster GEMM; assembly/matmul.ts).
  *   Relaxed SIMD lets the engine fuse or not, so results depend on the CPU
  *   (one rounding per multiply-add instead of two; the same on one machine).
  * *   Runs where relaxed SIMD is on: V8 ≥ 11.4 (Chrome and Edge ≥ 114, Node ≥ 22),

@@ -38,7 +38,7 @@ export function neuralParamsSchema<O extends Objective>(objective: O) {
       .enum(['wasm', 'wasm-fma', 'js', 'tfjs'])
       .default('wasm')
       .describe(
-        "where the arithmetic runs: 'wasm' (SIMD kernels; the same bits on every engine and CPU), 'wasm-fma' (the same kernels with relaxed SIMD's fused multiply-add in the matrix products: about 25% faster, rounding depends on the CPU; falls back to 'wasm' where relaxed SIMD is off, e.g. Node 20 without --experimental-wasm-relaxed-simd), 'js' (plain TypeScript reference), 'tfjs' (TensorFlow.js, if installed)",
+        "where the arithmetic runs: 'wasm' (SIMD kernels; the same bits on every engine and CPU), 'wasm-fma' (the same kernels with relaxed SIMD's fused multiply-add in the matrix products: about 1.2× faster training, rounding depends on the CPU; falls back to 'wasm' where relaxed SIMD is off, e.g. Node 20 without --experimental-wasm-relaxed-simd), 'js' (plain TypeScript reference), 'tfjs' (TensorFlow.js, if installed)",
       ),
     critic: z
       .enum(['concat', 'separable'])
