@@ -11,6 +11,8 @@ export default mergeConfig(
   defineConfig({
     test: {
       include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+      // relaxed SIMD in this Node process, to compare the page's 'wasm-fma' runs with core's
+      setupFiles: ['../../vitest.relaxed-simd.ts'],
       ...sharedTest,
       hookTimeout: 120_000,
     },

@@ -99,6 +99,33 @@ describe('the built page in Chromium', () => {
     await page.close();
   });
 
+  test("backend 'wasm-fma' in the page (Chromium has relaxed SIMD): the value core computes in Node with it, to the bit", async () => {
+    // Fused multiply-adds round by the CPU's rule, the same for Chromium and Node on one machine;
+    // this Node process has relaxed SIMD from ../../vitest.relaxed-simd.ts.
+    const { page, errors } = await openPage();
+    await page.getByRole('button', { name: /load example/i }).click();
+    await page.getByTestId('table-shape').waitFor();
+    await page.getByLabel('X columns').selectOption(['temp']);
+    await page.getByLabel('Y columns').selectOption(['humidity']);
+    await page.getByLabel('Estimator').selectOption('mine');
+    await page.locator('#param-backend').selectOption('wasm-fma');
+    await setParam(page, 'seed', '7');
+    await setParam(page, 'steps', '300');
+    await page.getByTestId('run').click();
+    const card = page.getByTestId('result');
+    await card.waitFor({ timeout: 90_000 });
+    const { x, y } = selectXY(Dataset.parse(sensors), 'temp', 'humidity');
+    const fma = await estimate(x, y, { estimator: 'mine', seed: 7, steps: 300, backend: 'wasm-fma' });
+    const wasm = await estimate(x, y, { estimator: 'mine', seed: 7, steps: 300, backend: 'wasm' });
+    expect(fma.diagnostics.map((d) => d.code)).not.toContain('AUTO_CHOICE');
+    expect(Number(await card.getAttribute('data-value'))).toBe(fma.value);
+    // It is a different computation from 'wasm' (one rounding per multiply-add), close to it.
+    expect(fma.value).not.toBe(wasm.value);
+    expect(Math.abs(fma.value - wasm.value)).toBeLessThan(0.01);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('a bad file shows core\'s error message in an alert, and the page keeps working', async () => {
     const { page } = await openPage();
     const bad = 'temp,humidity\n1,2\n3,"4\n';

@@ -698,14 +698,20 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
           });
         }
       }
-      // OVERFITTING: the critic scores its training batches far above held-out data.
-      const gap = trainBound - lastValidation;
-      if (Number.isFinite(gap) && gap > Math.max(0.1, 0.25 * Math.max(Math.abs(trainBound), Math.abs(lastValidation)))) {
+      // OVERFITTING: the reported critic scores its training batches far above
+      // held-out data. Judged at the reported step: a gap that opens only after
+      // it (training goes on past the best point while the learning rate decays
+      // and patience runs out) does not touch the reported value.
+      const at = trace.find((p) => p.step === bestStep);
+      const trainAt = at ? at.train : trainBound;
+      const validationAt = at ? at.validation! : lastValidation;
+      const gap = trainAt - validationAt;
+      if (Number.isFinite(gap) && gap > Math.max(0.1, 0.25 * Math.max(Math.abs(trainAt), Math.abs(validationAt)))) {
         diagnostics.push({
           code: 'OVERFITTING',
           severity: 'warning',
-          message: `at the end of training the bound on training batches (${trainBound.toFixed(3)}) is far above the validation bound (${lastValidation.toFixed(3)}): the critic overfits; the reported value is the held-out one${cfg.earlyStop ? ' at the best smoothed point' : ''}. More data, a smaller critic or earlyStop help`,
-          data: { train: trainBound, validation: lastValidation },
+          message: `at step ${bestStep}, where the reported value comes from, the bound on training batches (${trainAt.toFixed(3)}) is far above the held-out bound (${validationAt.toFixed(3)}): the critic overfits, so the held-out value is likely low. More data, a smaller critic or fewer steps help`,
+          data: { train: trainAt, validation: validationAt, step: bestStep },
         });
       }
     }
