@@ -11,11 +11,12 @@
  *   instruction on CPUs with FMA (1.1–1.3× faster GEMM; assembly/matmul.ts).
  *   Relaxed SIMD lets the engine fuse or not, so results depend on the CPU
  *   (one rounding per multiply-add instead of two; the same on one machine).
- * *   Runs where relaxed SIMD is on: V8 ≥ 11.4 (Chrome and Edge ≥ 114, Node ≥ 22),
- *   Node 20 with `--experimental-wasm-relaxed-simd`.
+ *   Runs where relaxed SIMD is on: V8 ≥ 11.4 (Chrome and Edge ≥ 114, Node ≥ 22),
+ *   and Node 20 with `--experimental-wasm-relaxed-simd`.
  *
- * Loading: the release .wasm is embedded as base64 in
- * `./generated/kernels-wasm.js` (written by scripts/embed.mjs at build time),
+ * Loading: each release .wasm is embedded as base64 in
+ * `./generated/kernels-wasm.js` or `./generated/kernels-fma-wasm.js` (written
+ * by scripts/embed.mjs at build time),
  * decoded with `atob` and instantiated with `WebAssembly.instantiate`. No
  * fetch, fs or URL resolution is involved, so the same code runs in Node ≥ 20,
  * browsers, Web Workers and bundlers (Vite/webpack/esbuild) with no set-up.

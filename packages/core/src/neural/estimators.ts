@@ -28,8 +28,9 @@ import type { Objective } from './types.js';
  * the 20×20 Gaussian at 2 nats, 8,000 training rows, its held-out bound peaks
  * at the first evaluation, step 50). Measured (3 seeds, `pnpm bench:accuracy`
  * settings), 1e-3 → 3e-4: 20×20 at 2 nats 1.595 → 1.690, cubic 1.576 → 1.660,
- * 6 nats 4.304 → 4.405, 5×5 at 2 nats 1.799 → 1.811; ρ = 0.5, ρ = 0.9,
- * Student-t, uniform noise and independent data within 0.012 of before.
+ * 6 nats 4.304 → 4.405 (cubic 4.241 → 4.355), 5×5 at 2 nats 1.799 → 1.811;
+ * ρ = 0.5, ρ = 0.9, Student-t, uniform noise and independent data within
+ * 0.012 of before.
  */
 function defaultLr(objective: Objective): number {
   return objective === 'infonce' ? 3e-4 : 1e-3;
