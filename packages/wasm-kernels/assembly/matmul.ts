@@ -49,10 +49,11 @@
 // for any tile that fits V8's 15 allocatable xmm registers (5×8 is the best
 // such shape). The fma build removes the 10 adds: 7 loads + 10 FMA per k
 // step, measured 1.10–1.32× the default build's GFLOP/s on the bench shapes
-// with the two interleaved (bench/gemm.mjs; relaxed SIMD is on by default
-// from V8 11.4, behind --experimental-wasm-relaxed-simd in Node 20). With FMA
-// a 6×8 tile would fit (12 accumulators, no temporaries) but issues the same
-// 0.21 instructions per flop as 5×8.
+// (0.99× for the k = 1 product) with the two interleaved (bench/gemm.mjs;
+// relaxed SIMD is on by default from V8 11.4, behind
+// --experimental-wasm-relaxed-simd in Node 20). With FMA a 6×8 tile would fit
+// (12 accumulators, no temporaries), but by instruction count it is no better
+// per flop (20 per 96 flops against 17 per 80), so it was not tried.
 //
 // Scratch panels are static (memory.data below __heap_base), so the kernel
 // never allocates or grows memory and never touches the JS-managed heap.

@@ -472,8 +472,13 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       }
     };
 
-    /** Effective sample size of the marginal term at the last held-out evaluation (NaN for InfoNCE). */
-    let lastEss = NaN;
+    /**
+     * The last held-out evaluation's marginal scores (a view of margScores;
+     * null for InfoNCE). Their effective sample size is computed only for the
+     * evaluations a run may report from (step 0, each new best, the last).
+     */
+    let lastMarginal: Float32Array | null = null;
+    const lastEss = (): number => (lastMarginal ? marginalEffectiveSize(objective, lastMarginal) : NaN);
     /** The held-out bound on the first m validation rows, against `pairs` (k permutations of m). */
     const heldOut = (m: number, pairs: Uint32Array, k: number): number => {
       if (isInfonce) {
@@ -493,9 +498,8 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
         for (let i = 0; i < m; i++) yVaM.set(yVa.subarray(p[i]! * dy, p[i]! * dy + dy), i * dy);
         margScores.set(trainer.scores(xs, yVaM, m), j * m);
       }
-      const u = margScores.subarray(0, k * m);
-      lastEss = marginalEffectiveSize(objective, u);
-      return pairObjective(objective, joint, u);
+      lastMarginal = margScores.subarray(0, k * m);
+      return pairObjective(objective, joint, lastMarginal);
     };
     const validate = (): number => heldOut(nEval, evalPairs, KEval);
     // With an evaluation subset, the critics a run may report from are kept:
@@ -536,14 +540,14 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       if (Number.isFinite(train)) trace.push({ step, train, validation: v });
       if (step === 0) {
         initial = v;
-        initialEss = lastEss;
+        initialEss = lastEss();
         return true;
       }
       smoothed = Number.isNaN(smoothed) ? v : cfg.smoothing * smoothed + (1 - cfg.smoothing) * v;
       smoothedHistory.push(smoothed);
       if (smoothed > best.smoothed) {
         best = { smoothed, value: v, step };
-        bestEss = lastEss;
+        bestEss = lastEss();
         if (subset) bestParams = trainer.getParams();
         sinceBest = 0;
       } else {
@@ -646,8 +650,9 @@ export async function trainOnce(x: Variable, y: Variable, order: Uint32Array, cf
       const full = heldOut(nVal, valPairs, K);
       if (Number.isFinite(full)) value = full;
     }
-    // ESS of the reported critic's marginal term (the full rescore just set lastEss).
-    const ess = subset || bestStep === stepsRun ? lastEss : bestStep === 0 ? initialEss : bestEss;
+    // ESS of the reported critic's marginal term (margScores holds the last
+    // evaluation's scores, or the full rescore's).
+    const ess = subset || bestStep === stepsRun ? lastEss() : bestStep === 0 ? initialEss : bestEss;
     const trainBound = lastTrain;
     if (!Number.isFinite(value)) {
       // Not even the untrained critic gave a finite bound: nothing honest to report.
