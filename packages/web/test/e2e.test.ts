@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dataset, estimate, rankFeatures, selectXY } from '@mine/core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { serveStatic } from './static-server.js';
@@ -62,6 +62,20 @@ async function setParam(page: Page, name: string, value: string): Promise<void> 
   await page.locator(`#param-${name}`).fill(value);
 }
 
+/** Runs `mine` on temp vs humidity (seed 7, 300 steps, optionally another backend); resolves to the result card once shown. */
+async function runMine(page: Page, backend?: string): Promise<Locator> {
+  await page.getByLabel('X columns').selectOption(['temp']);
+  await page.getByLabel('Y columns').selectOption(['humidity']);
+  await page.getByLabel('Estimator').selectOption('mine');
+  if (backend) await page.locator('#param-backend').selectOption(backend);
+  await setParam(page, 'seed', '7');
+  await setParam(page, 'steps', '300');
+  await page.getByTestId('run').click();
+  const card = page.getByTestId('result');
+  await card.waitFor({ timeout: 90_000 });
+  return card;
+}
+
 describe('the built page in Chromium', () => {
   test('MINE on the bundled CSV: the page shows exactly the value core computes in Node', async () => {
     const { page, errors } = await openPage();
@@ -70,15 +84,7 @@ describe('the built page in Chromium', () => {
     expect(await page.getByTestId('type-status').textContent()).toBe('categorical');
     expect(await page.getByTestId('type-temp').textContent()).toBe('numeric');
 
-    await page.getByLabel('X columns').selectOption(['temp']);
-    await page.getByLabel('Y columns').selectOption(['humidity']);
-    await page.getByLabel('Estimator').selectOption('mine');
-    await setParam(page, 'seed', '7');
-    await setParam(page, 'steps', '300');
-    await page.getByTestId('run').click();
-
-    const card = page.getByTestId('result');
-    await card.waitFor({ timeout: 90_000 });
+    const card = await runMine(page);
     const shown = Number(await card.getAttribute('data-value'));
 
     const { x, y } = selectXY(Dataset.parse(sensors), 'temp', 'humidity');
@@ -105,15 +111,7 @@ describe('the built page in Chromium', () => {
     const { page, errors } = await openPage();
     await page.getByRole('button', { name: /load example/i }).click();
     await page.getByTestId('table-shape').waitFor();
-    await page.getByLabel('X columns').selectOption(['temp']);
-    await page.getByLabel('Y columns').selectOption(['humidity']);
-    await page.getByLabel('Estimator').selectOption('mine');
-    await page.locator('#param-backend').selectOption('wasm-fma');
-    await setParam(page, 'seed', '7');
-    await setParam(page, 'steps', '300');
-    await page.getByTestId('run').click();
-    const card = page.getByTestId('result');
-    await card.waitFor({ timeout: 90_000 });
+    const card = await runMine(page, 'wasm-fma');
     const { x, y } = selectXY(Dataset.parse(sensors), 'temp', 'humidity');
     const fma = await estimate(x, y, { estimator: 'mine', seed: 7, steps: 300, backend: 'wasm-fma' });
     const wasm = await estimate(x, y, { estimator: 'mine', seed: 7, steps: 300, backend: 'wasm' });
