@@ -64,7 +64,7 @@ export function inUnits(r: Pick<EstimateResult, 'units'>, nats: number): number 
 /** Parameters shown on the card, per kind of estimator (the rest is in --json). */
 const KEY_PARAMS: Record<string, readonly string[]> = {
   neural: ['backend', 'hidden', 'batchSize', 'steps', 'lr', 'earlyStop', 'repeats'],
-  infonce: ['backend', 'critic', 'hidden', 'embedDim', 'batchSize', 'steps', 'lr', 'earlyStop', 'repeats'],
+  infonce: ['backend', 'critic', 'hidden', 'embedDim', 'activation', 'batchSize', 'validationBatch', 'steps', 'lr', 'earlyStop', 'repeats'],
 };
 const NEURAL = new Set(['mine', 'dv', 'nwj', 'smile']);
 

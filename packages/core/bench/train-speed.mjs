@@ -217,4 +217,19 @@ for (const r of rows) {
       `${ratios.join(' | ')} | ${mb(r.mem)} | ${mb(r.rss)} |`,
   );
 }
+// How far above the tfjs backend any trainer could get on this machine: a
+// step's nominal FLOPs at the kernels' own GEMM ceiling (the fastest build
+// here) against tfjs's measured GFLOP/s. Where tfjs runs big matrix products
+// in XNNPACK, this bound is far below 10×, whatever the rest of the step does.
+const best = FMA ? 'wasm-fma' : 'wasm';
+console.log(`\nSpeed-up over tfjs: measured (${best}) and the most possible (a whole step at the ${best} GEMM ceiling, ${ceiling[best].toFixed(1)} GFLOP/s)\n`);
+console.log('| critic | batch | tfjs GFLOP/s | measured | most possible | tfjs (autodiff) GFLOP/s | measured | most possible |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows.filter((q) => q.backend === best)) {
+  const cells = ['tfjs', 'tfjs (autodiff)'].map((b) => {
+    const t = rows.find((q) => q.critic === r.critic && q.B === r.B && q.backend === b);
+    return `${f(t.gflops)} | ${(r.rate / t.rate).toFixed(1)}× | ${(ceiling[best] / t.gflops).toFixed(1)}×`;
+  });
+  console.log(`| ${r.critic} | ${r.B} | ${cells.join(' | ')} |`);
+}
 console.log(`\n(total ${((performance.now() - started) / 1000).toFixed(0)} s)`);

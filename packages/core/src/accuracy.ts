@@ -85,7 +85,7 @@ export function accuracyEstimators(): string[] {
 /**
  * Parameters the suite passes to an estimator on a task of `dims` input
  * dimensions. Neural: at most `steps` (default 3000) Adam steps at the
- * estimator's default lr (1e-3; InfoNCE 3e-4), batch 256, early stopping on the held-out bound, the default 'gaussianize'
+ * estimator's default lr (1e-3), batch 256, early stopping on the held-out bound, the default 'gaussianize'
  * preprocessing; a [100, 100] MLP below 20 input dimensions and one wide
  * layer [512] from 20 on (on the 20×20 Gaussians at 2 nats, smile, 8,000
  * training rows, seed 1: [512] 1.67, [256, 256] 1.52–1.64 over settings,
