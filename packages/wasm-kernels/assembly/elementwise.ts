@@ -4,7 +4,7 @@
 // vector (so a tail element gets bit-identical results to a body element).
 // Pointers are byte offsets, 4-byte aligned (16 is faster, not required).
 
-import { applyAct, ACT_LINEAR, ACT_RELU, ACT_ELU, ACT_TANH } from './exp';
+import { applyAct, applyActPair, ACT_LINEAR, ACT_RELU, ACT_ELU, ACT_TANH } from './exp';
 import { loadPartial, storePartial } from './simd';
 
 // Activation dispatch: every kernel below branches on `act` ONCE, outside its
@@ -23,10 +23,7 @@ import { loadPartial, storePartial } from './simd';
     let i = 0;
     for (; i + 8 <= len; i += 8) {
       const o = <usize>i << 2;
-      const v0 = applyAct(v128.load(x + o), act);
-      const v1 = applyAct(v128.load(x + o, 16), act);
-      v128.store(y + o, v0);
-      v128.store(y + o, v1, 16);
+      applyActPair(v128.load(x + o), v128.load(x + o, 16), act, y + o);
     }
     for (; i < len; i += 4) {
       const o = <usize>i << 2;
@@ -42,6 +39,11 @@ import { loadPartial, storePartial } from './simd';
   let xr = x, yr = y;
   for (let r = 0; r < rows; r++) {
     let o: usize = 0;
+    for (; o + 32 <= body; o += 32) {
+      const a = f32x4.add(v128.load(xr + o), v128.load(bias + o));
+      const b = f32x4.add(v128.load(xr + o, 16), v128.load(bias + o, 16));
+      applyActPair(a, b, act, yr + o);
+    }
     for (; o < body; o += 16) {
       v128.store(yr + o, applyAct(f32x4.add(v128.load(xr + o), v128.load(bias + o)), act));
     }

@@ -58,7 +58,7 @@
 // Scratch panels are static (memory.data below __heap_base), so the kernel
 // never allocates or grows memory and never touches the JS-managed heap.
 
-import { applyAct, relu4, ACT_LINEAR, ACT_RELU, ACT_ELU, ACT_TANH } from './exp';
+import { applyActPair, relu4, PAIR, ACT_LINEAR, ACT_RELU, ACT_ELU, ACT_TANH } from './exp';
 import { biasAct } from './elementwise';
 import { loadPartial, madd, storePartial } from './simd';
 
@@ -269,15 +269,13 @@ function packB(b: usize, transB: bool, k: i32, n: i32, pc: i32, jc: i32, kc: i32
       r0 = f32x4.add(r0, bv0);
       r1 = f32x4.add(r1, bv1);
     }
-    r0 = applyAct(r0, act);
-    r1 = applyAct(r1, act);
     if (nr == NR) {
-      v128.store(c, r0);
-      v128.store(c, r1, 16);
+      applyActPair(r0, r1, act, c);
     } else {
+      applyActPair(r0, r1, act, PAIR);
       // (memory.copy here was a runtime call in V8: ~10 µs per 512×100 gemm)
-      storePartial(c, r0, n0);
-      storePartial(c + 16, r1, n1);
+      storePartial(c, v128.load(PAIR), n0);
+      storePartial(c + 16, v128.load(PAIR, 16), n1);
     }
     t += srcStride;
     c += ldc;

@@ -2,7 +2,7 @@
 // f64 (each f32x4 is widened exactly with f64x2.promote_low_f32x4), so the
 // only f32 rounding is in the inputs and in e^x; results are returned as f64.
 
-import { vexp } from './exp';
+import { PAIR, vexp, vexp2 } from './exp';
 import { loadPartial, storePartial, accumulateF64, hsumF64, hmax, sumLanes } from './simd';
 
 /** Σ x[i] in f64. */
@@ -52,6 +52,14 @@ function sumExpShifted(x: usize, y: usize, len: i32, shift: f32): f64 {
   const sv = f32x4.splat(shift);
   let acc = f64x2.splat(0);
   let i = 0;
+  // two vectors per step, their exp chains interleaved (vexp2), summed in order
+  for (; i + 8 <= len; i += 8) {
+    const o = <usize>i << 2;
+    const out = y ? y + o : PAIR;
+    vexp2(f32x4.sub(v128.load(x + o), sv), f32x4.sub(v128.load(x + o, 16), sv), out);
+    acc = accumulateF64(acc, v128.load(out));
+    acc = accumulateF64(acc, v128.load(out, 16));
+  }
   for (; i + 4 <= len; i += 4) {
     const o = <usize>i << 2;
     const e = vexp(f32x4.sub(v128.load(x + o), sv));
