@@ -80,8 +80,8 @@ import { loadPartial, storePartial } from './simd';
 // through a general register); a load from this table is one.
 //
 // Speed (bench/elementwise.mjs, ns per element over 2^18 floats, two runs of
-// each build): exp 3.03–3.11 → 1.67–1.72, tanh 6.04–6.86 → 3.13–3.14, elu
-// 2.73–2.78 → 2.23–2.24, logSumExp 4.24–4.52 → 3.15–3.21, from four changes
+// each build): exp 3.03–3.11 → 1.68–1.83, tanh 6.04–6.86 → 3.16–3.20, elu
+// 2.73–2.78 → 2.25–2.29, logSumExp 4.24–4.52 → 2.88–3.17, from four changes
 // that keep every result bit for bit: this table; the MAGIC rounding; pmin/
 // pmax for the clamp (f32x4.min/max are ≈ 8 instructions each in V8 for their
 // NaN and −0 rules); and vexp/vtanh inlined, with the kernels' loops taking
@@ -118,40 +118,27 @@ const KI: usize = memory.data<i32>([
   i32.MIN_VALUE, i32.MIN_VALUE, i32.MIN_VALUE, i32.MIN_VALUE, //     32: sign bit
 ], 16);
 
-/** e^x lane-wise (Cephes expf, see the file header). */
+/** 32 bytes of scratch: where vexp/vtanh and applyActPair put results that cannot go straight to their destination. */
+export const PAIR: usize = memory.data(32, 16);
+
+/**
+ * e^x lane-wise (Cephes expf, see the file header): vexp2 with both inputs x
+ * (for loop tails; loops take two vectors per step through vexp2).
+ */
 // @ts-ignore: decorator
 @inline export function vexp(x: v128): v128 {
-  // clamp; pmax/pmin (one instruction each) keep a NaN x as it is, like min/max
-  x = f32x4.pmin(f32x4.pmax(x, v128.load(KT)), v128.load(KT, 16));
-  const t = f32x4.add(f32x4.mul(x, v128.load(KT, 32)), v128.load(KT, 48));
-  const fn = f32x4.sub(t, v128.load(KT, 48)); // nearest(x·log2 e), exactly
-  let r = f32x4.sub(x, f32x4.mul(fn, v128.load(KT, 64)));
-  r = f32x4.sub(r, f32x4.mul(fn, v128.load(KT, 80)));
-  const z = f32x4.mul(r, r);
-  let p = f32x4.add(f32x4.mul(v128.load(KT, 96), r), v128.load(KT, 112));
-  p = f32x4.add(f32x4.mul(p, r), v128.load(KT, 128));
-  p = f32x4.add(f32x4.mul(p, r), v128.load(KT, 144));
-  p = f32x4.add(f32x4.mul(p, r), v128.load(KT, 160));
-  p = f32x4.add(f32x4.mul(p, r), v128.load(KT, 176));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), v128.load(KT, 192));
-  // 2^n as 2^n1 · 2^n2; n ∈ [−150, 128] so n1, n2 ∈ [−75, 64]: both normal.
-  // (A NaN x leaves n meaningless, but p is NaN and so is the product.)
-  const n = i32x4.sub(t, v128.load(KI, 16));
-  const n1 = i32x4.shr_s(n, 1);
-  const n2 = i32x4.sub(n, n1);
-  const bias = v128.load(KI);
-  const s1 = i32x4.shl(i32x4.add(n1, bias), 23);
-  const s2 = i32x4.shl(i32x4.add(n2, bias), 23);
-  return f32x4.mul(f32x4.mul(p, s1), s2);
+  vexp2(x, x, PAIR);
+  return v128.load(PAIR);
 }
 
 /**
- * e^a and e^b, stored at out and out + 16: vexp's operations on two vectors,
- * the two dependency chains written interleaved, statement by statement. One
- * vexp is a chain of ≈ 25 dependent operations that the CPU cannot overlap
- * with the next loop step's (its scheduler fills first); with the chains side
- * by side it runs them together (measured 1.4× on the exp kernel, see KT).
- * Results are vexp's, bit for bit.
+ * e^a and e^b lane-wise (the file header's method), stored at out and
+ * out + 16. One exp is a chain of ≈ 25 dependent operations that the CPU
+ * cannot overlap with the next loop step's (its scheduler fills first), so
+ * the two chains are written interleaved, statement by statement, and run
+ * together (measured 1.4× on the exp kernel, see KT). The chains never mix:
+ * a lane's result does not depend on the other vector. A NaN input leaves
+ * its n meaningless, but its p is NaN and so is the product.
  */
 // @ts-ignore: decorator
 @inline export function vexp2(a: v128, b: v128, out: usize): void {
@@ -205,23 +192,12 @@ const KI: usize = memory.data<i32>([
  * tanh lane-wise, after Cephes `tanhf`: |x| < 0.625 by an odd polynomial (no
  * cancellation near 0), otherwise sign(x)·(1 − 2/(e^{2|x|} + 1)). Saturates to
  * ±1 for |x| > 9.01; NaN → NaN. Max abs error ≈ 1.2e-7 (test/kernels.test.ts).
- * Constants from the table KT (see vexp).
+ * vtanh2 with both inputs x (for loop tails).
  */
 // @ts-ignore: decorator
 @inline export function vtanh(x: v128): v128 {
-  const sign = v128.and(x, v128.load(KI, 32));
-  const ax = f32x4.abs(x);
-  const e = vexp(f32x4.add(ax, ax));
-  const one = v128.load(KT, 192);
-  const big = f32x4.sub(one, f32x4.div(v128.load(KT, 208), f32x4.add(e, one)));
-  const bigSigned = v128.or(big, sign);
-  const z = f32x4.mul(x, x);
-  let p = f32x4.add(f32x4.mul(v128.load(KT, 224), z), v128.load(KT, 240));
-  p = f32x4.add(f32x4.mul(p, z), v128.load(KT, 256));
-  p = f32x4.add(f32x4.mul(p, z), v128.load(KT, 272));
-  p = f32x4.add(f32x4.mul(p, z), v128.load(KT, 288));
-  const small = f32x4.add(x, f32x4.mul(f32x4.mul(x, z), p));
-  return v128.bitselect(small, bigSigned, f32x4.lt(ax, v128.load(KT, 304)));
+  vtanh2(x, x, PAIR);
+  return v128.load(PAIR);
 }
 
 // Activation codes; keep in sync with `Act` in src/types.ts.
@@ -267,11 +243,11 @@ const KI: usize = memory.data<i32>([
 }
 
 /**
- * tanh of two vectors, stored at out and out + 16: vtanh's operations, the
- * two chains interleaved as in vexp2 (same bits as vtanh on each).
+ * tanh of two vectors (see vtanh), stored at out and out + 16, the two
+ * chains interleaved as in vexp2.
  */
 // @ts-ignore: decorator
-@inline function vtanh2(a: v128, b: v128, out: usize): void {
+@inline export function vtanh2(a: v128, b: v128, out: usize): void {
   const sm = v128.load(KI, 32);
   const sa = v128.and(a, sm);
   const sb = v128.and(b, sm);
@@ -324,9 +300,6 @@ const KI: usize = memory.data<i32>([
     v128.store(out, applyAct(b, act), 16);
   }
 }
-
-/** 32 bytes where applyActPair's results go when they cannot go straight to their destination. */
-export const PAIR: usize = memory.data(32, 16);
 
 /** y[i] = e^{x[i]} for i < len. In place (y == x) is allowed. */
 export function expKernel(x: usize, y: usize, len: i32): void {
